@@ -1,0 +1,254 @@
+// Package config loads Gregor's YAML configuration with environment overrides, strictly:
+// unknown keys, wrong types, bad durations and missing required values are refused with the
+// file, the field path and what was expected.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Server   Server    `yaml:"server"`
+	Log      Log       `yaml:"log"`
+	Collect  Collect   `yaml:"collect"`
+	Clusters []Cluster `yaml:"clusters"`
+}
+
+// Server is the HTTP server and local state.
+type Server struct {
+	Listen  string `yaml:"listen"`   // host:port, default 127.0.0.1:8080
+	DataDir string `yaml:"data_dir"` // default ./gregor-data
+}
+
+// Log sets the structured logger.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// Collect sets how clusters are polled.
+type Collect struct {
+	Interval time.Duration `yaml:"interval"` // default 15s
+	Timeout  time.Duration `yaml:"timeout"`  // per Kafka request, default 10s
+}
+
+// Cluster is one Kafka cluster Gregor watches.
+type Cluster struct {
+	Name      string            `yaml:"name"`
+	Bootstrap []string          `yaml:"bootstrap"`
+	ClientID  string            `yaml:"client_id"`
+	Labels    map[string]string `yaml:"labels"`
+	TLS       *TLS              `yaml:"tls"`
+	SASL      *SASL             `yaml:"sasl"`
+	Metrics   *Metrics          `yaml:"metrics"`
+}
+
+// TLS for the Kafka connection. Presence of the section turns TLS on.
+type TLS struct {
+	CAFile             string `yaml:"ca_file"`
+	CertFile           string `yaml:"cert_file"`
+	KeyFile            string `yaml:"key_file"`
+	ServerName         string `yaml:"server_name"`
+	InsecureSkipVerify bool   `yaml:"insecure_skip_verify"`
+}
+
+// SASL mechanisms Gregor speaks.
+const (
+	MechPlain       = "PLAIN"
+	MechScramSHA256 = "SCRAM-SHA-256"
+	MechScramSHA512 = "SCRAM-SHA-512"
+)
+
+// SASL authentication. The password never appears in the file: it is read from the named
+// environment variable or file at load time.
+type SASL struct {
+	Mechanism    string `yaml:"mechanism"`
+	Username     string `yaml:"username"`
+	PasswordEnv  string `yaml:"password_env"`
+	PasswordFile string `yaml:"password_file"`
+	Password     Secret `yaml:"-"`
+}
+
+// Metrics locates each broker's Prometheus endpoint (the JMX exporter): a URL per broker id,
+// or a template where {host} and {id} are replaced by the broker's advertised host and id.
+type Metrics struct {
+	URLs     map[string]string `yaml:"urls"`
+	Template string            `yaml:"template"`
+	Timeout  time.Duration     `yaml:"timeout"` // per scrape, default 5s
+}
+
+// URL returns the metrics endpoint of a broker, or "" when none is configured for it.
+func (m *Metrics) URL(id int32, host string) string {
+	if m == nil {
+		return ""
+	}
+	if u, ok := m.URLs[strconv.Itoa(int(id))]; ok {
+		return u
+	}
+	if m.Template == "" {
+		return ""
+	}
+	return strings.NewReplacer("{host}", host, "{id}", strconv.Itoa(int(id))).Replace(m.Template)
+}
+
+// Secret is a string that never prints, logs or marshals its value.
+type Secret string
+
+const redacted = "[redacted]"
+
+func (s Secret) String() string               { return redacted }
+func (s Secret) GoString() string             { return redacted }
+func (s Secret) LogValue() slog.Value         { return slog.StringValue(redacted) }
+func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+func (s Secret) Reveal() string               { return string(s) }
+
+// SetDefaults fills unset values.
+func (c *Config) SetDefaults() {
+	if c.Server.Listen == "" {
+		c.Server.Listen = "127.0.0.1:8080"
+	}
+	if c.Server.DataDir == "" {
+		c.Server.DataDir = "./gregor-data"
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "text"
+	}
+	if c.Collect.Interval == 0 {
+		c.Collect.Interval = 15 * time.Second
+	}
+	if c.Collect.Timeout == 0 {
+		c.Collect.Timeout = 10 * time.Second
+	}
+	for i := range c.Clusters {
+		cl := &c.Clusters[i]
+		if cl.ClientID == "" {
+			cl.ClientID = "gregor"
+		}
+		if cl.Metrics != nil && cl.Metrics.Timeout == 0 {
+			cl.Metrics.Timeout = 5 * time.Second
+		}
+	}
+}
+
+// Validate checks values that parse but make no sense. Each problem is a fieldError.
+func (c *Config) Validate() []error {
+	var errs []error
+	bad := func(path, format string, args ...any) {
+		errs = append(errs, fieldError{path, fmt.Sprintf(format, args...)})
+	}
+	if _, _, err := net.SplitHostPort(c.Server.Listen); err != nil {
+		bad("server.listen", "%q is not host:port", c.Server.Listen)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		bad("log.format", "%q is not one of text, json", c.Log.Format)
+	}
+	if c.Collect.Interval < time.Second {
+		bad("collect.interval", "%s is too short (at least 1s)", c.Collect.Interval)
+	}
+	if c.Collect.Timeout <= 0 {
+		bad("collect.timeout", "must be positive")
+	}
+	seen := map[string]bool{}
+	for i, cl := range c.Clusters {
+		p := fmt.Sprintf("clusters[%d]", i)
+		switch {
+		case cl.Name == "":
+			bad(p+".name", "required: a short name used in URLs (letters, digits, . _ -)")
+		case !validName(cl.Name):
+			bad(p+".name", "%q may only hold letters, digits, '.', '_' and '-'", cl.Name)
+		case seen[cl.Name]:
+			bad(p+".name", "%q is used by another cluster", cl.Name)
+		}
+		seen[cl.Name] = true
+		if len(cl.Bootstrap) == 0 {
+			bad(p+".bootstrap", "required: a list of broker addresses (host:port)")
+		}
+		for j, addr := range cl.Bootstrap {
+			if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+				bad(fmt.Sprintf("%s.bootstrap[%d]", p, j), "%q is not host:port", addr)
+			}
+		}
+		errs = append(errs, cl.TLS.validate(p+".tls")...)
+		errs = append(errs, cl.SASL.validate(p+".sasl")...)
+		errs = append(errs, cl.Metrics.validate(p+".metrics")...)
+	}
+	return errs
+}
+
+func (t *TLS) validate(p string) []error {
+	if t == nil {
+		return nil
+	}
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		return []error{fieldError{p, "cert_file and key_file must be given together"}}
+	}
+	return nil
+}
+
+func (s *SASL) validate(p string) []error {
+	if s == nil {
+		return nil
+	}
+	var errs []error
+	switch s.Mechanism {
+	case MechPlain, MechScramSHA256, MechScramSHA512:
+	case "":
+		errs = append(errs, fieldError{p + ".mechanism", "required: one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512"})
+	default:
+		errs = append(errs, fieldError{p + ".mechanism", fmt.Sprintf("%q is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512", s.Mechanism)})
+	}
+	if s.Username == "" {
+		errs = append(errs, fieldError{p + ".username", "required"})
+	}
+	if (s.PasswordEnv == "") == (s.PasswordFile == "") {
+		errs = append(errs, fieldError{p, "exactly one of password_env or password_file is required (passwords are never written in the file)"})
+	}
+	return errs
+}
+
+func (m *Metrics) validate(p string) []error {
+	if m == nil {
+		return nil
+	}
+	var errs []error
+	if len(m.URLs) == 0 && m.Template == "" {
+		errs = append(errs, fieldError{p, "give urls (broker id -> URL) or a template"})
+	}
+	if m.Template != "" && !strings.Contains(m.Template, "{host}") && !strings.Contains(m.Template, "{id}") {
+		errs = append(errs, fieldError{p + ".template", fmt.Sprintf("%q has neither {host} nor {id}", m.Template)})
+	}
+	for id := range m.URLs {
+		if _, err := strconv.ParseInt(id, 10, 32); err != nil {
+			errs = append(errs, fieldError{p + ".urls." + id, "key must be a broker id (an integer)"})
+		}
+	}
+	return errs
+}
+
+func validName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldError is a problem at one field path.
+type fieldError struct{ path, msg string }
+
+func (e fieldError) Error() string { return e.path + ": " + e.msg }

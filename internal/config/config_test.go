@@ -1,0 +1,173 @@
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "gregor.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const good = `
+server:
+  listen: 0.0.0.0:9000
+collect:
+  interval: 30s
+clusters:
+  - name: prod-eu
+    bootstrap: [b1:9092, "b2:9092"]
+    labels: {env: prod, app.kubernetes.io/part-of: kafka}
+    tls:
+      server_name: kafka.internal
+    sasl:
+      mechanism: SCRAM-SHA-512
+      username: gregor
+      password_env: PROD_PW
+    metrics:
+      template: http://{host}:7071/metrics
+      urls:
+        3: http://special:7071/metrics
+`
+
+func TestLoadGood(t *testing.T) {
+	cfg, err := Load(write(t, good), []string{"PROD_PW=s3cret", "GREGOR_LOG__LEVEL=debug", "GREGOR_COLLECT__TIMEOUT=3s", "GREGOR_SERVER=http://x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.Clusters[0]
+	if cfg.Server.Listen != "0.0.0.0:9000" || cfg.Server.DataDir != "./gregor-data" || cfg.Log.Level != "debug" ||
+		cfg.Collect.Interval != 30*time.Second || cfg.Collect.Timeout != 3*time.Second {
+		t.Fatalf("sections: %+v", cfg)
+	}
+	if c.Name != "prod-eu" || len(c.Bootstrap) != 2 || c.ClientID != "gregor" || c.Labels["app.kubernetes.io/part-of"] != "kafka" {
+		t.Fatalf("cluster: %+v", c)
+	}
+	if c.SASL.Password.Reveal() != "s3cret" || c.TLS.ServerName != "kafka.internal" {
+		t.Fatalf("sasl/tls: %+v %+v", c.SASL, c.TLS)
+	}
+	if got := c.Metrics.URL(1, "b1"); got != "http://b1:7071/metrics" {
+		t.Fatalf("template url %q", got)
+	}
+	if got := c.Metrics.URL(3, "b3"); got != "http://special:7071/metrics" {
+		t.Fatalf("per-broker url %q", got)
+	}
+	if c.Metrics.Timeout != 5*time.Second {
+		t.Fatalf("metrics timeout default %s", c.Metrics.Timeout)
+	}
+}
+
+func TestSecretNeverPrinted(t *testing.T) {
+	pwFile := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pwFile, []byte("hunter2\n"), 0o600)
+	cfg, err := Load(write(t, fmt.Sprintf(`
+clusters:
+  - name: a
+    bootstrap: [h:1]
+    sasl: {mechanism: PLAIN, username: u, password_file: %s}
+`, pwFile)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Clusters[0].SASL.Password.Reveal() != "hunter2" {
+		t.Fatalf("file password not read (trailing newline must be trimmed)")
+	}
+	var sb strings.Builder
+	slog.New(slog.NewJSONHandler(&sb, nil)).Info("cfg", "cfg", cfg, "sasl", cfg.Clusters[0].SASL.Password)
+	j, _ := json.Marshal(cfg)
+	out := sb.String() + string(j) + fmt.Sprintf("%v %+v %#v", cfg, cfg.Clusters[0].SASL, cfg.Clusters[0].SASL)
+	if strings.Contains(out, "hunter2") {
+		t.Fatalf("secret leaked: %s", out)
+	}
+}
+
+func TestBadConfigs(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		env        []string
+		want       string // the whole error text; FILE stands for the file's path
+	}{
+		{"unknown top-level key", "clusterz: []\n", nil,
+			"FILE:1: clusterz: unknown key (expected one of: clusters, collect, log, server)"},
+		{"unknown cluster key", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    bootstrp: [h:1]\n", nil,
+			"FILE:4: clusters[0].bootstrp: unknown key (expected one of: bootstrap, client_id, labels, metrics, name, sasl, tls)"},
+		{"missing bootstrap", "clusters:\n  - name: a\n", nil,
+			"FILE: clusters[0].bootstrap: required: a list of broker addresses (host:port)"},
+		{"bootstrap not a list", "clusters:\n  - name: a\n    bootstrap: h:1\n", nil,
+			"FILE:3: clusters[0].bootstrap: expected a list"},
+		{"bootstrap without port", "clusters:\n  - name: a\n    bootstrap: [kafka1]\n", nil,
+			`FILE: clusters[0].bootstrap[0]: "kafka1" is not host:port`},
+		{"bad duration", "collect:\n  interval: 15 seconds\n", nil,
+			`FILE:2: collect.interval: "15 seconds" is not a duration (expected a number with a unit, e.g. 500ms, 15s, 1m30s, 2h)`},
+		{"duration without unit", "collect:\n  timeout: 10\n", nil,
+			`FILE:2: collect.timeout: "10" is not a duration (expected a number with a unit, e.g. 500ms, 15s, 1m30s, 2h)`},
+		{"interval too short", "collect:\n  interval: 100ms\n", nil,
+			"FILE: collect.interval: 100ms is too short (at least 1s)"},
+		{"duplicate names", "clusters:\n  - {name: a, bootstrap: [h:1]}\n  - {name: a, bootstrap: [h:2]}\n", nil,
+			`FILE: clusters[1].name: "a" is used by another cluster`},
+		{"bad name", "clusters:\n  - {name: 'a b', bootstrap: [h:1]}\n", nil,
+			`FILE: clusters[0].name: "a b" may only hold letters, digits, '.', '_' and '-'`},
+		{"bad mechanism", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    sasl: {mechanism: GSSAPI, username: u, password_env: X}\n", []string{"X=1"},
+			`FILE: clusters[0].sasl.mechanism: "GSSAPI" is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512`},
+		{"inline password refused", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    sasl: {mechanism: PLAIN, username: u, password: x}\n", nil,
+			"FILE:4: clusters[0].sasl.password: unknown key (expected one of: mechanism, password_env, password_file, username)"},
+		{"no password source", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    sasl: {mechanism: PLAIN, username: u}\n", nil,
+			"FILE: clusters[0].sasl: exactly one of password_env or password_file is required (passwords are never written in the file)"},
+		{"password env unset", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    sasl: {mechanism: PLAIN, username: u, password_env: NOPE_PW}\n", nil,
+			"FILE: clusters[0].sasl.password_env: environment variable NOPE_PW is not set"},
+		{"password file missing", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    sasl: {mechanism: PLAIN, username: u, password_file: /nonexistent/pw}\n", nil,
+			"FILE: clusters[0].sasl.password_file: cannot read: no such file or directory"},
+		{"tls cert without key", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    tls: {cert_file: c.pem}\n", nil,
+			"FILE: clusters[0].tls: cert_file and key_file must be given together"},
+		{"tls skip verify not bool", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    tls: {insecure_skip_verify: maybe}\n", nil,
+			`FILE:4: clusters[0].tls.insecure_skip_verify: "maybe" is not a boolean (expected true or false)`},
+		{"metrics template without placeholder", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    metrics: {template: 'http://x:7071/metrics'}\n", nil,
+			`FILE: clusters[0].metrics.template: "http://x:7071/metrics" has neither {host} nor {id}`},
+		{"metrics url key not an id", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    metrics: {urls: {one: 'http://x'}}\n", nil,
+			"FILE: clusters[0].metrics.urls.one: key must be a broker id (an integer)"},
+		{"section not a mapping", "server: 8080\n", nil,
+			"FILE:1: server: expected a mapping of keys (data_dir, listen)"},
+		{"yaml syntax", "clusters: [\n", nil,
+			"FILE: line 1: did not find expected node content"},
+		{"bad log level", "log: {level: loud}\n", nil,
+			`FILE: log.level: "loud" is not one of debug, info, warn, error`},
+		{"env unknown key", "", []string{"GREGOR_SERVER__LISTN=x"},
+			"environment GREGOR_SERVER__LISTN: server.listn: unknown key (expected one of: data_dir, listen)"},
+		{"env bad duration", "", []string{"GREGOR_COLLECT__INTERVAL=soon"},
+			`environment GREGOR_COLLECT__INTERVAL: collect.interval: "soon" is not a duration (expected a number with a unit, e.g. 500ms, 15s, 1m30s, 2h)`},
+		{"env cannot set clusters", "", []string{"GREGOR_CLUSTERS__0=x"},
+			"environment GREGOR_CLUSTERS__0: clusters: cannot be set from the environment (only single values can)"},
+		{"two errors at once", "server: {listen: nope}\nlog: {format: xml}\n", nil,
+			"FILE: server.listen: \"nope\" is not host:port\nFILE: log.format: \"xml\" is not one of text, json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := write(t, tc.body)
+			_, err := Load(p, tc.env)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			want := strings.ReplaceAll(tc.want, "FILE", p)
+			if err.Error() != want {
+				t.Fatalf("error\n got: %s\nwant: %s", err, want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load("/nonexistent/gregor.yaml", nil)
+	if err == nil || err.Error() != "config: open /nonexistent/gregor.yaml: no such file or directory" {
+		t.Fatalf("got %v", err)
+	}
+}
