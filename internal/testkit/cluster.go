@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 )
 
@@ -142,7 +144,7 @@ func (c *Cluster) format(ctx context.Context, n *Node, users map[string]string) 
 	if err := os.WriteFile(props, []byte(c.serverProperties(n)), 0o644); err != nil {
 		return err
 	}
-	args := append(c.jvmBase(), "kafka.tools.StorageTool", "format", "-t", c.ClusterID, "-c", props, "--ignore-formatted")
+	args := append(c.jvmBase(), "kafka.tools.StorageTool", "format", "--cluster-id", c.ClusterID, "--config", props, "--ignore-formatted")
 	if c.SCRAM {
 		all := map[string]string{AdminUser: AdminPassword}
 		for u, p := range users {
@@ -242,14 +244,14 @@ func (c *Cluster) Admin(extra ...kgo.Opt) (*kadm.Client, error) {
 func (c *Cluster) WaitReady(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	adm, err := c.Admin()
+	cl, err := kgo.NewClient(c.ClientOpts()...)
 	if err != nil {
 		return err
 	}
-	defer adm.Close()
+	defer cl.Close()
 	var last error
 	for {
-		last = c.readyOnce(ctx, adm)
+		last = c.readyOnce(ctx, cl)
 		if last == nil {
 			return nil
 		}
@@ -266,24 +268,33 @@ func (c *Cluster) WaitReady(ctx context.Context, timeout time.Duration) error {
 	}
 }
 
-func (c *Cluster) readyOnce(ctx context.Context, adm *kadm.Client) error {
+// readyOnce sends a Metadata request straight to a broker: kadm's metadata calls go through
+// franz-go's metadata cache, whose broker list can stay stale for minutes.
+func (c *Cluster) readyOnce(ctx context.Context, cl *kgo.Client) error {
 	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	md, err := adm.BrokerMetadata(rctx)
+	req := kmsg.NewPtrMetadataRequest()
+	req.Topics = []kmsg.MetadataRequestTopic{}
+	md, err := req.RequestWith(rctx, cl)
 	if err != nil {
 		return err
+	}
+	var ids []int32
+	for _, b := range md.Brokers {
+		ids = append(ids, b.NodeID)
 	}
 	for _, n := range c.Nodes {
 		if !n.Running() && n.cmd != nil {
 			continue
 		}
-		if !slices.Contains(md.Brokers.NodeIDs(), n.ID) {
-			return fmt.Errorf("broker %d not in metadata yet", n.ID)
+		if !slices.Contains(ids, n.ID) {
+			return fmt.Errorf("broker %d not in metadata yet (metadata lists %v)", n.ID, ids)
 		}
 		resp, err := http.Get(n.MetricsURL())
 		if err != nil {
 			return err
 		}
+		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			return fmt.Errorf("metrics of node %d: %s", n.ID, resp.Status)
@@ -417,10 +428,16 @@ func (c *Cluster) KillRecorded() error {
 	return errors.Join(errs...)
 }
 
+// newClusterID makes a random Kafka UUID; like Kafka, it never starts with '-' (command-line
+// parsers would take it for a flag).
 func newClusterID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
+	for {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		if id := base64.RawURLEncoding.EncodeToString(b); id[0] != '-' {
+			return id
+		}
+	}
 }
 
 // freePorts reserves n distinct free TCP ports on 127.0.0.1.

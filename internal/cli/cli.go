@@ -1,0 +1,76 @@
+// Package cli is the gregor command line: `gregor serve` and the client commands.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+)
+
+// Exit codes scripts can rely on.
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // the command ran and failed
+	ExitUsage   = 2 // bad flags, arguments or configuration
+)
+
+// Version is set at build time (-ldflags "-X .../cli.Version=v1.2.3"); else from build info.
+var Version = ""
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usage = `gregor: a control plane for Apache Kafka fleets
+
+Usage:
+  gregor serve [--config FILE] [--listen ADDR] [--data-dir DIR] [--demo]
+  gregor version
+
+Run 'gregor serve --help' for the server's flags.
+`
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer, environ []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr, environ)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "gregor", version())
+		return ExitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "gregor: unknown command %q\n\n%s", args[0], usage)
+	return ExitUsage
+}
+
+// parseFlags parses fs, printing errors to stderr; ok is false when the caller should exit
+// with code.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK, false
+		}
+		return ExitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "gregor %s: unexpected arguments: %v\n", fs.Name(), fs.Args())
+		return ExitUsage, false
+	}
+	return 0, true
+}
