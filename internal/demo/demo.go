@@ -34,7 +34,7 @@ var Topics = []Topic{
 	{"payments", 3, 4},
 	{"clickstream", 12, 30},
 	{"inventory-updates", 4, 2},
-	{"orders.DLQ", 3, 0.1},
+	{"orders.DLQ", 3, 0.2},
 }
 
 // Groups of the workload: order-service keeps up, analytics falls behind (it reads slower

@@ -23,7 +23,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: testkafka up|down [flags]")
+		return fmt.Errorf("usage: testkafka up|down|fetch [flags]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	dir := fs.String("dir", ".kafka-dev", "folder for the cluster's data, logs and state")
@@ -38,6 +38,12 @@ func run(args []string) error {
 		return err
 	}
 	switch args[0] {
+	case "fetch":
+		d, err := testkit.EnsureDist(context.Background(), *version)
+		if err == nil {
+			fmt.Printf("Kafka %s jars in %s\n", *version, d.Dir)
+		}
+		return err
 	case "up":
 		if c, err := testkit.LoadState(abs); err == nil && anyAlive(c) {
 			return fmt.Errorf("a cluster is already running from %s; run make kafka-down first", abs)
@@ -70,7 +76,7 @@ func run(args []string) error {
 		fmt.Println("stopped; removing", abs)
 		return os.RemoveAll(abs)
 	}
-	return fmt.Errorf("unknown command %q (want up or down)", args[0])
+	return fmt.Errorf("unknown command %q (want up, down or fetch)", args[0])
 }
 
 func anyAlive(c *testkit.Cluster) bool {

@@ -1,0 +1,281 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gregor-kafka/gregor/internal/scrape"
+	"github.com/gregor-kafka/gregor/internal/testkit"
+)
+
+var (
+	kc     *testkit.Cluster
+	binary string
+)
+
+// TestMain builds the real gregor binary once and starts a real 3-node cluster.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gregor-bin-*")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "gregor")
+	if out, err := exec.Command("go", "build", "-o", binary, "github.com/gregor-kafka/gregor/cmd/gregor").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build gregor: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(dir)
+	testkit.Main(m, func(cs []*testkit.Cluster) { kc = cs[0] }, testkit.Options{Nodes: 3})
+}
+
+// proc is a running gregor process.
+type proc struct {
+	cmd    *exec.Cmd
+	URL    string
+	stderr *syncBuffer
+	done   chan error
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// startGregor runs `gregor serve args...` on a free port and waits for its URL.
+func startGregor(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	args = append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, args...)
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	p := &proc{cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	cmd.Stderr = p.stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "Gregor is serving on "); ok {
+				urls <- u
+			}
+		}
+	}()
+	go func() { p.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("gregor stderr:\n%s", p.stderr.String())
+		}
+	})
+	select {
+	case p.URL = <-urls:
+	case err := <-p.done:
+		t.Fatalf("gregor exited: %v\n%s", err, p.stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("gregor did not start\n%s", p.stderr.String())
+	}
+	return p
+}
+
+type clustersResp struct {
+	Clusters []struct {
+		Name             string `json:"name"`
+		Status           string `json:"status"`
+		Error            string `json:"error"`
+		ClusterID        string `json:"cluster_id"`
+		ControllerID     int32  `json:"controller_id"`
+		ControllerSource string `json:"controller_source"`
+		Brokers          []struct {
+			ID   int32  `json:"id"`
+			Host string `json:"host"`
+			Port int    `json:"port"`
+			Rack string `json:"rack"`
+		} `json:"brokers"`
+	} `json:"clusters"`
+}
+
+func getClusters(url string) (clustersResp, error) {
+	var out clustersResp
+	resp, err := http.Get(url + "/api/v1/clusters")
+	if err != nil {
+		return out, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return out, fmt.Errorf("status %s", resp.Status)
+	}
+	return out, json.NewDecoder(resp.Body).Decode(&out)
+}
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "gregor.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestServeRealCluster: gregor configured for the real cluster lists its 3 brokers and the
+// controller that the brokers' own JMX metrics name as active.
+func TestServeRealCluster(t *testing.T) {
+	testkit.Need(t, kc)
+	cfg := writeConfig(t, fmt.Sprintf("clusters:\n  - name: local\n    bootstrap: [%s]\n", strings.Join(kc.Bootstrap(), ", ")))
+	p := startGregor(t, nil, "--config", cfg)
+	got, err := getClusters(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Clusters) != 1 {
+		t.Fatalf("clusters: %+v", got)
+	}
+	c := got.Clusters[0]
+	if c.Name != "local" || c.Status != "ok" || c.ClusterID != kc.ClusterID || len(c.Brokers) != 3 {
+		t.Fatalf("cluster: %+v", c)
+	}
+	for i, b := range c.Brokers {
+		n := kc.Nodes[i]
+		if b.ID != n.ID || b.Port != n.Port || b.Host != "127.0.0.1" || b.Rack != fmt.Sprintf("rack-%d", n.ID) {
+			t.Fatalf("broker %+v, node %+v", b, n)
+		}
+	}
+	var active []int32
+	for _, n := range kc.Nodes {
+		m, err := scrape.Fetch(context.Background(), http.DefaultClient, n.MetricsURL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := m.Sum("kafka_controller_kafkacontroller_activecontrollercount"); v == 1 {
+			active = append(active, n.ID)
+		}
+	}
+	if len(active) != 1 || c.ControllerID != active[0] || c.ControllerSource != "quorum" {
+		t.Fatalf("controller %d (%s), JMX active controllers %v", c.ControllerID, c.ControllerSource, active)
+	}
+	resp, err := http.Get(p.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("readyz %s", resp.Status)
+	}
+}
+
+// TestServeDemo: `gregor serve --demo` with no config answers with 3 brokers within seconds.
+func TestServeDemo(t *testing.T) {
+	start := time.Now()
+	p := startGregor(t, []string{"GREGOR_CONFIG="}, "--demo")
+	for {
+		got, err := getClusters(p.URL)
+		if err == nil && len(got.Clusters) == 1 && got.Clusters[0].Status == "ok" && len(got.Clusters[0].Brokers) == 3 {
+			if got.Clusters[0].Name != "demo" {
+				t.Fatalf("demo cluster named %q", got.Clusters[0].Name)
+			}
+			t.Logf("demo answered with 3 brokers %s after start", time.Since(start).Round(time.Millisecond))
+			break
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("no 3-broker answer within 5s: %+v %v", got, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestServeUnreachableCluster: a cluster nobody listens on is reported with its error and
+// does not stop the server or the other clusters.
+func TestServeUnreachableCluster(t *testing.T) {
+	cfg := writeConfig(t, "collect:\n  timeout: 2s\nclusters:\n  - name: gone\n    bootstrap: [127.0.0.1:1]\n")
+	p := startGregor(t, nil, "--config", cfg, "--demo")
+	start := time.Now()
+	got, err := getClusters(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 6*time.Second {
+		t.Fatalf("one dead cluster stalled the request for %s", took)
+	}
+	if len(got.Clusters) != 2 {
+		t.Fatalf("%+v", got)
+	}
+	gone, demo := got.Clusters[0], got.Clusters[1]
+	if gone.Status != "unreachable" || !strings.Contains(gone.Error, `cluster "gone"`) {
+		t.Fatalf("gone: %+v", gone)
+	}
+	if demo.Status != "ok" || len(demo.Brokers) != 3 {
+		t.Fatalf("demo: %+v", demo)
+	}
+}
+
+// TestServeRefusesBadStart: a bad config or no cluster exits 2 with the reason, before serving.
+func TestServeRefusesBadStart(t *testing.T) {
+	bad := writeConfig(t, "clusters:\n  - name: a\n    bootstrp: [h:1]\n")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--config", bad}, bad + ":3: clusters[0].bootstrp: unknown key (expected one of: bootstrap, client_id, labels, metrics, name, sasl, tls)"},
+		{[]string{"serve"}, "gregor: no cluster configured: give --config FILE (or GREGOR_CONFIG), or run with --demo"},
+		{[]string{"serve", "--listen"}, "flag needs an argument: -listen"},
+		{[]string{"serve", "extra"}, "gregor serve: unexpected arguments: [extra]"},
+		{[]string{"frobnicate"}, `gregor: unknown command "frobnicate"`},
+	} {
+		cmd := exec.Command(binary, tc.args...)
+		cmd.Env = append(os.Environ(), "GREGOR_CONFIG=")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 2 {
+			t.Fatalf("%v: exit %v, want 2\n%s", tc.args, err, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), tc.want) {
+			t.Fatalf("%v: stderr\n%s\nlacks %q", tc.args, stderr.String(), tc.want)
+		}
+	}
+}
+
+// TestServeGracefulShutdown: SIGTERM ends gregor with exit code 0.
+func TestServeGracefulShutdown(t *testing.T) {
+	p := startGregor(t, nil, "--demo")
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, p.stderr.String())
+		}
+		p.done <- nil // for the cleanup
+	case <-time.After(15 * time.Second):
+		t.Fatal("gregor did not stop within 15s of SIGTERM")
+	}
+	if !strings.Contains(p.stderr.String(), "shutting down") {
+		t.Fatalf("no shutdown log:\n%s", p.stderr.String())
+	}
+}
