@@ -137,18 +137,22 @@ func TestProduceConsumeRF3(t *testing.T) {
 	testkit.Need(t, kc)
 	adm := admin(t, kc)
 	createTopic(t, adm, "rf3", 3, 3)
-	md, err := gregorClient(t, kc).Metadata(ctxT(t, 10*time.Second), "rf3")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(md.Topics) != 1 || len(md.Topics[0].Partitions) != 3 {
-		t.Fatalf("metadata of rf3: %+v", md.Topics)
-	}
-	for _, p := range md.Topics[0].Partitions {
-		if len(p.Replicas) != 3 || len(p.ISR) != 3 {
-			t.Fatalf("partition %d replicas %v isr %v", p.Partition, p.Replicas, p.ISR)
+	cl := gregorClient(t, kc)
+	eventually(t, 20*time.Second, "rf3 fully replicated in the metadata", func() error {
+		md, err := cl.Metadata(ctxT(t, 10*time.Second), "rf3")
+		if err != nil {
+			return err
 		}
-	}
+		if len(md.Topics) != 1 || md.Topics[0].ErrorCode != 0 || len(md.Topics[0].Partitions) != 3 {
+			return fmt.Errorf("metadata of rf3: %+v", md.Topics)
+		}
+		for _, p := range md.Topics[0].Partitions {
+			if len(p.Replicas) != 3 || len(p.ISR) != 3 {
+				return fmt.Errorf("partition %d replicas %v isr %v", p.Partition, p.Replicas, p.ISR)
+			}
+		}
+		return nil
+	})
 	prod, err := kgo.NewClient(append(kc.ClientOpts(), kgo.DefaultProduceTopic("rf3"), kgo.RequiredAcks(kgo.AllISRAcks()))...)
 	if err != nil {
 		t.Fatal(err)
@@ -183,6 +187,22 @@ func TestProduceConsumeRF3(t *testing.T) {
 	}
 }
 
+// waitTopic waits until a fresh metadata request shows the topic with all its partitions:
+// a topic just created reaches the brokers' metadata a moment later.
+func waitTopic(t *testing.T, cl *kafka.Client, topic string, partitions int) {
+	t.Helper()
+	eventually(t, 20*time.Second, topic+" in the metadata", func() error {
+		md, err := cl.Metadata(ctxT(t, 10*time.Second), topic)
+		if err != nil {
+			return err
+		}
+		if len(md.Topics) != 1 || md.Topics[0].ErrorCode != 0 || len(md.Topics[0].Partitions) != partitions {
+			return fmt.Errorf("metadata: %+v", md.Topics)
+		}
+		return nil
+	})
+}
+
 // TestKillBroker kills a broker with SIGKILL: the metadata loses it and the ISR shrinks, the
 // survivors' JMX metrics show under-replicated partitions; after a restart both recover.
 func TestKillBroker(t *testing.T) {
@@ -190,6 +210,7 @@ func TestKillBroker(t *testing.T) {
 	adm := admin(t, kc)
 	createTopic(t, adm, "kill-me", 6, 3)
 	cl := gregorClient(t, kc)
+	waitTopic(t, cl, "kill-me", 6)
 	const victim = int32(2)
 	if err := kc.Kill(victim); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -107,6 +108,23 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 			return nil, err
 		}
 	}
+	// A port chosen free can still be taken before the broker binds it; such a start is
+	// retried on new ports.
+	for attempt := 1; ; attempt++ {
+		c, err := startOnce(ctx, o, dist, dir)
+		if err == nil {
+			return c, c.saveState()
+		}
+		if !errors.Is(err, errPortTaken) || attempt == 3 {
+			return nil, err
+		}
+		o.Logf("retrying on other ports: %v", err)
+	}
+}
+
+var errPortTaken = errors.New("a port was taken before the broker could bind it")
+
+func startOnce(ctx context.Context, o Options, dist Dist, dir string) (*Cluster, error) {
 	ports, err := freePorts(3 * o.Nodes)
 	if err != nil {
 		return nil, err
@@ -115,6 +133,7 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 	for i := 0; i < o.Nodes; i++ {
 		n := &Node{ID: int32(i + 1), Port: ports[3*i], ControllerPort: ports[3*i+1], MetricsPort: ports[3*i+2],
 			Dir: filepath.Join(dir, fmt.Sprintf("node-%d", i+1))}
+		_ = os.RemoveAll(n.Dir)
 		c.Nodes = append(c.Nodes, n)
 	}
 	for _, n := range c.Nodes {
@@ -131,9 +150,14 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 	}
 	if err := c.WaitReady(ctx, 3*time.Minute); err != nil {
 		c.Close()
+		for _, n := range c.Nodes {
+			if b, _ := os.ReadFile(n.LogFile()); strings.Contains(string(b), "Address already in use") {
+				return nil, fmt.Errorf("%w: node %d: %v", errPortTaken, n.ID, err)
+			}
+		}
 		return nil, err
 	}
-	return c, c.saveState()
+	return c, nil
 }
 
 func (c *Cluster) format(ctx context.Context, n *Node, users map[string]string) error {
@@ -440,8 +464,14 @@ func newClusterID() string {
 	}
 }
 
-// freePorts reserves n distinct free TCP ports on 127.0.0.1.
+// freePorts picks n distinct free TCP ports on 127.0.0.1 below the kernel's ephemeral range:
+// ports from that range (what listening on :0 hands out) are also given to outgoing
+// connections, which can take one between the check and the broker's bind.
 func freePorts(n int) ([]int, error) {
+	lo := ephemeralLow()
+	if lo < 12000 {
+		lo = 65536 // no room below: fall back to the kernel's choice (:0)
+	}
 	var ls []net.Listener
 	defer func() {
 		for _, l := range ls {
@@ -449,13 +479,34 @@ func freePorts(n int) ([]int, error) {
 		}
 	}()
 	var ports []int
-	for i := 0; i < n; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	for tries := 0; len(ports) < n; tries++ {
+		if tries > 10000 {
+			return nil, fmt.Errorf("no free ports found")
+		}
+		addr := "127.0.0.1:0"
+		if lo <= 65535 {
+			addr = fmt.Sprintf("127.0.0.1:%d", 10000+mrand.IntN(lo-10000))
+		}
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
-			return nil, err
+			continue
 		}
 		ls = append(ls, l)
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (Linux), or 0 if unknown.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	lo, _ := strconv.Atoi(f[0])
+	return lo
 }
