@@ -33,6 +33,7 @@ type Client struct {
 	Admin *kadm.Client
 	cfg   config.Cluster
 	kgo   *kgo.Client
+	reqs  *requestCounter
 
 	mu       sync.RWMutex
 	versions map[int32]kadm.BrokerApiVersions // by broker id, from the last Connect
@@ -47,11 +48,13 @@ func New(cfg config.Cluster, log *slog.Logger, extra ...kgo.Opt) (*Client, error
 	if log != nil {
 		opts = append(opts, kgo.WithLogger(kgoLogger{log.With("cluster", cfg.Name)}))
 	}
+	reqs := &requestCounter{}
+	opts = append(opts, kgo.WithHooks(reqs))
 	cl, err := kgo.NewClient(append(opts, extra...)...)
 	if err != nil {
 		return nil, fmt.Errorf("cluster %q: %w", cfg.Name, err)
 	}
-	return &Client{Name: cfg.Name, Admin: kadm.NewClient(cl), cfg: cfg, kgo: cl}, nil
+	return &Client{Name: cfg.Name, Admin: kadm.NewClient(cl), cfg: cfg, kgo: cl, reqs: reqs}, nil
 }
 
 // Options turns a cluster config into franz-go options.

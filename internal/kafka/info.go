@@ -63,10 +63,17 @@ func (c *Client) Info(ctx context.Context) (Info, error) {
 		in.ControllerID, in.ControllerSource, in.KRaft = leader, "quorum", true
 	case errors.Is(err, kerr.ClusterAuthorizationFailed):
 		in.Warnings = append(in.Warnings, "DescribeQuorum refused (CLUSTER_AUTHORIZATION_FAILED): grant Gregor's user DESCRIBE on the CLUSTER resource to see the active controller; controller_id is the broker the metadata names, which on KRaft is not the active controller")
-	case !errors.Is(err, errNoQuorum):
+	case !errors.Is(err, ErrNoQuorum):
 		return in, c.explain(err)
 	}
 	return in, nil
+}
+
+// MetadataAll asks a broker for the metadata of every topic, bypassing the cache (see Metadata).
+func (c *Client) MetadataAll(ctx context.Context) (*kmsg.MetadataResponse, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	req.Topics = nil
+	return req.RequestWith(ctx, c.kgo)
 }
 
 // Metadata asks a broker for the cluster's metadata, for the given topics or (none given) for
@@ -84,12 +91,18 @@ func (c *Client) Metadata(ctx context.Context, topics ...string) (*kmsg.Metadata
 	return req.RequestWith(ctx, c.kgo)
 }
 
-var errNoQuorum = errors.New("cluster has no KRaft metadata quorum to describe")
+// ErrNoQuorum: the cluster has no KRaft quorum to describe (ZooKeeper mode, or kfake).
+var ErrNoQuorum = errors.New("cluster has no KRaft metadata quorum to describe")
 
 // QuorumLeader returns the KRaft metadata quorum's leader (the active controller).
 func (c *Client) QuorumLeader(ctx context.Context) (int32, error) {
-	if _, ok := c.Supports(kmsg.DescribeQuorum.Int16()); !ok && c.versionsKnown() {
-		return -1, errNoQuorum
+	if !c.versionsKnown() {
+		if err := c.Connect(ctx); err != nil {
+			return -1, err
+		}
+	}
+	if _, ok := c.Supports(kmsg.DescribeQuorum.Int16()); !ok {
+		return -1, ErrNoQuorum
 	}
 	req := kmsg.NewPtrDescribeQuorumRequest()
 	t := kmsg.NewDescribeQuorumRequestTopic()
@@ -99,7 +112,7 @@ func (c *Client) QuorumLeader(ctx context.Context) (int32, error) {
 	resp, err := req.RequestWith(ctx, c.kgo)
 	if err != nil {
 		if errors.Is(err, kerr.UnsupportedVersion) {
-			return -1, errNoQuorum
+			return -1, ErrNoQuorum
 		}
 		return -1, err
 	}

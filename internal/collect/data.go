@@ -1,0 +1,170 @@
+package collect
+
+import (
+	"context"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/gregor-kafka/gregor/internal/snapshot"
+)
+
+// keptConfigs are kept even at their default value: the checks read them. Other configs are
+// kept only when set (not default), which keeps a 20k-topic snapshot small.
+var keptConfigs = map[string]bool{
+	"min.insync.replicas": true, "retention.ms": true, "retention.bytes": true, "cleanup.policy": true,
+	"unclean.leader.election.enable": true, "segment.bytes": true, "max.message.bytes": true,
+	"message.timestamp.type": true, "compression.type": true, "message.downconversion.enable": true,
+	"num.partitions": true, "default.replication.factor": true, "log.retention.hours": true,
+	"log.dirs": true, "num.network.threads": true, "num.io.threads": true, "num.replica.fetchers": true,
+	"replica.lag.time.max.ms": true, "auto.create.topics.enable": true, "log.cleaner.enable": true,
+}
+
+func configMap(cs []kadm.Config) map[string]snapshot.Config {
+	out := make(map[string]snapshot.Config)
+	for _, c := range cs {
+		if c.Source == kmsg.ConfigSourceDefaultConfig && !keptConfigs[c.Key] {
+			continue
+		}
+		sc := snapshot.Config{Source: strings.ToLower(strings.TrimSuffix(c.Source.String(), "_CONFIG")), Sensitive: c.Sensitive}
+		if !c.Sensitive {
+			sc.Value = c.MaybeValue()
+		}
+		out[c.Key] = sc
+	}
+	return out
+}
+
+// configs describes every topic's configs (one request) and every broker's (one each).
+func (r *run) configs(ctx context.Context) func() {
+	adm := r.c.o.Client.Admin
+	names := make([]string, 0, len(r.s.Topics))
+	for n := range r.s.Topics {
+		names = append(names, n)
+	}
+	var topics kadm.ResourceConfigs
+	var terr error
+	if len(names) > 0 {
+		topics, terr = adm.DescribeTopicConfigs(ctx, names...)
+	}
+	ids := make([]int32, 0, len(r.s.Brokers))
+	for _, b := range r.s.Brokers {
+		ids = append(ids, b.ID)
+	}
+	brokers, berr := adm.DescribeBrokerConfigs(ctx, ids...)
+	return func() {
+		if terr != nil {
+			r.fail("configs", 0, terr)
+		}
+		for _, rc := range topics {
+			if t := r.s.Topics[rc.Name]; t != nil && rc.Err == nil {
+				t.Configs = configMap(rc.Configs)
+			}
+		}
+		if berr != nil && len(brokers) == 0 {
+			r.fail("configs", 0, berr)
+		}
+		for _, rc := range brokers {
+			b := r.s.Broker(parseID(rc.Name))
+			if b == nil {
+				continue
+			}
+			if rc.Err != nil {
+				r.fail("configs", b.ID, rc.Err)
+				continue
+			}
+			b.Configs = configMap(rc.Configs)
+		}
+	}
+}
+
+func parseID(s string) int32 {
+	var n int32
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int32(c-'0')
+	}
+	return n
+}
+
+// logDirs describes every broker's log dirs (one request per broker).
+func (r *run) logDirs(ctx context.Context) func() {
+	all, err := r.c.o.Client.Admin.DescribeAllLogDirs(ctx, nil)
+	return func() {
+		if err != nil && len(all) == 0 {
+			r.fail("log_dirs", 0, err)
+			return
+		}
+		for id, dirs := range all {
+			b := r.s.Broker(id)
+			if b == nil {
+				continue
+			}
+			for _, d := range dirs.Sorted() {
+				ld := snapshot.LogDir{Path: d.Dir, TotalBytes: d.TotalBytes, UsableBytes: d.UsableBytes}
+				if d.Err != nil {
+					ld.Error = d.Err.Error()
+					r.fail("log_dirs", id, d.Err)
+				}
+				d.Topics.Each(func(p kadm.DescribedLogDirPartition) {
+					ld.UsedBytes += p.Size
+					if pp := r.s.Partition(p.Topic, p.Partition); pp != nil {
+						if pp.ReplicaBytes == nil {
+							pp.ReplicaBytes = make(map[int32]int64, len(pp.Replicas))
+						}
+						pp.ReplicaBytes[id] += p.Size
+					}
+				})
+				b.LogDirs = append(b.LogDirs, ld)
+			}
+		}
+	}
+}
+
+// offsets lists start and end offsets of every partition (batched per leader broker).
+func (r *run) offsets(ctx context.Context) func() {
+	names := make([]string, 0, len(r.s.Topics))
+	for n := range r.s.Topics {
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	adm := r.c.o.Client.Admin
+	starts, serr := adm.ListStartOffsets(ctx, names...)
+	ends, eerr := adm.ListEndOffsets(ctx, names...)
+	return func() {
+		for _, e := range []error{serr, eerr} {
+			if e != nil {
+				r.fail("offsets", 0, e)
+			}
+		}
+		perBroker := map[int32]error{}
+		apply := func(l kadm.ListedOffsets, set func(p *snapshot.Partition, o int64)) {
+			l.Each(func(o kadm.ListedOffset) {
+				p := r.s.Partition(o.Topic, o.Partition)
+				if p == nil {
+					return
+				}
+				if o.Err != nil {
+					if p.Error == "" {
+						p.Error = o.Err.Error()
+					}
+					if _, seen := perBroker[p.Leader]; !seen {
+						perBroker[p.Leader] = o.Err
+					}
+					return
+				}
+				set(p, o.Offset)
+			})
+		}
+		apply(starts, func(p *snapshot.Partition, o int64) { p.StartOffset = o })
+		apply(ends, func(p *snapshot.Partition, o int64) { p.EndOffset = o })
+		for id, e := range perBroker {
+			r.fail("offsets", id, e)
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package collect
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/gregor-kafka/gregor/internal/snapshot"
+)
+
+// groups lists the groups on every broker, describes them batched per coordinator with the
+// API of their protocol (DescribeGroups for classic, ConsumerGroupDescribe for KIP-848
+// consumer groups), and fetches all their committed offsets in multi-group OffsetFetch
+// requests (one per coordinator where the broker supports it).
+func (r *run) groups(ctx context.Context) func() {
+	cl := r.c.o.Client
+	var fails []snapshot.PartError
+	fail := func(broker int32, err error) {
+		fails = append(fails, snapshot.PartError{Part: "groups", Broker: broker, Error: err.Error()})
+	}
+	found := map[string]*snapshot.Group{}
+	for _, sh := range cl.Kgo().RequestSharded(ctx, kmsg.NewPtrListGroupsRequest()) {
+		if sh.Err != nil {
+			fail(sh.Meta.NodeID, sh.Err)
+			continue
+		}
+		resp := sh.Resp.(*kmsg.ListGroupsResponse)
+		if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
+			fail(sh.Meta.NodeID, err)
+			continue
+		}
+		for _, g := range resp.Groups {
+			typ := g.GroupType
+			if typ == "" {
+				typ = "classic"
+			}
+			found[g.Group] = &snapshot.Group{ID: g.Group, Type: typ, ProtocolType: g.ProtocolType,
+				State: g.GroupState, Coordinator: sh.Meta.NodeID}
+		}
+	}
+	var classic, consumer, all []string
+	for id, g := range found {
+		switch g.Type {
+		case "classic":
+			classic = append(classic, id)
+		case "consumer":
+			consumer = append(consumer, id)
+		default:
+			continue // share and streams groups are not consumer groups
+		}
+		all = append(all, id)
+	}
+	sort.Strings(all)
+	if len(classic) > 0 {
+		described, err := cl.Admin.DescribeGroups(ctx, classic...)
+		if err != nil && len(described) == 0 {
+			fail(0, fmt.Errorf("DescribeGroups: %w", err))
+		}
+		for id, d := range described {
+			applyClassic(found[id], d)
+		}
+	}
+	if len(consumer) > 0 {
+		if _, ok := cl.Supports(kmsg.ConsumerGroupDescribe.Int16()); ok {
+			described, err := cl.Admin.DescribeConsumerGroups(ctx, consumer...)
+			if err != nil && len(described) == 0 {
+				fail(0, fmt.Errorf("ConsumerGroupDescribe: %w", err))
+			}
+			for id, d := range described {
+				applyConsumer(found[id], d)
+			}
+		}
+	}
+	if len(all) > 0 {
+		for id, f := range cl.Admin.FetchManyOffsets(ctx, all...) {
+			g := found[id]
+			if g == nil {
+				continue
+			}
+			if f.Err != nil {
+				g.Error = f.Err.Error()
+				continue
+			}
+			g.Offsets = make(map[string]map[int32]int64, len(f.Fetched))
+			f.Fetched.Each(func(o kadm.OffsetResponse) {
+				if o.Err != nil || o.At < 0 {
+					return // no commit for this partition: absent, never 0
+				}
+				if g.Offsets[o.Topic] == nil {
+					g.Offsets[o.Topic] = map[int32]int64{}
+				}
+				g.Offsets[o.Topic][o.Partition] = o.At
+			})
+		}
+	}
+	return func() {
+		r.s.Errors = append(r.s.Errors, fails...)
+		for _, id := range all {
+			r.s.Groups[id] = found[id]
+		}
+	}
+}
+
+func applyClassic(g *snapshot.Group, d kadm.DescribedGroup) {
+	if g == nil {
+		return
+	}
+	if d.Err != nil {
+		g.Error = d.Err.Error()
+		return
+	}
+	g.State, g.ProtocolType, g.Assignor, g.Coordinator = d.State, d.ProtocolType, d.Protocol, d.Coordinator.NodeID
+	for _, m := range d.Members {
+		mm := snapshot.Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, Assignment: map[string][]int32{}}
+		if m.InstanceID != nil {
+			mm.InstanceID = *m.InstanceID
+		}
+		if c, ok := m.Assigned.AsConsumer(); ok {
+			for _, t := range c.Topics {
+				mm.Assignment[t.Topic] = t.Partitions
+			}
+		}
+		g.Members = append(g.Members, mm)
+	}
+}
+
+func applyConsumer(g *snapshot.Group, d kadm.DescribedConsumerGroup) {
+	if g == nil {
+		return
+	}
+	if d.Err != nil {
+		g.Error = d.Err.Error()
+		return
+	}
+	g.State, g.ProtocolType, g.Assignor, g.Coordinator = d.State, "consumer", d.AssignorName, d.Coordinator.NodeID
+	for _, m := range d.Members {
+		mm := snapshot.Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, Assignment: map[string][]int32{}}
+		if m.InstanceID != nil {
+			mm.InstanceID = *m.InstanceID
+		}
+		for t, ps := range m.Assignment {
+			for p := range ps {
+				mm.Assignment[t] = append(mm.Assignment[t], p)
+			}
+			sort.Slice(mm.Assignment[t], func(i, j int) bool { return mm.Assignment[t][i] < mm.Assignment[t][j] })
+		}
+		g.Members = append(g.Members, mm)
+	}
+}
