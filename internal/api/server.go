@@ -1,5 +1,5 @@
-// Package api is Gregor's HTTP server: the REST API under /api/v1, health endpoints, and
-// (in later issues) the UI. All routes are in routes.go.
+// Package api is Gregor's HTTP server: the REST API under /api/v1, health endpoints and
+// Prometheus /metrics. All routes are in routes.go; errors use one envelope (errors.go).
 package api
 
 import (
@@ -8,22 +8,32 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gregor-kafka/gregor/internal/kafka"
+	"github.com/gregor-kafka/gregor/internal/snapshot"
+	"github.com/gregor-kafka/gregor/internal/store"
 )
+
+// Cluster is a watched cluster as the API sees it: its name, labels and latest snapshot.
+type Cluster interface {
+	Name() string
+	Labels() map[string]string
+	Latest() *snapshot.Snapshot // nil until the first cycle ends
+}
 
 // Options are what the server needs.
 type Options struct {
-	Clusters []*kafka.Client
+	Clusters []Cluster
+	Series   store.Series // metric history; nil: /metrics/query answers 503
 	Log      *slog.Logger
-	// RequestTimeout bounds the Kafka calls one request makes per cluster.
-	RequestTimeout time.Duration
+	Now      func() time.Time
 }
 
 // Server serves the API.
 type Server struct {
-	clusters []*kafka.Client
+	clusters []Cluster
+	byName   map[string]Cluster
+	series   store.Series
 	log      *slog.Logger
-	timeout  time.Duration
+	now      func() time.Time
 	ready    atomic.Bool
 }
 
@@ -32,14 +42,34 @@ func New(o Options) *Server {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	if o.RequestTimeout <= 0 {
-		o.RequestTimeout = 5 * time.Second
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Server{clusters: o.Clusters, log: o.Log, timeout: o.RequestTimeout}
+	s := &Server{clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, log: o.Log, now: o.Now}
+	for _, c := range o.Clusters {
+		s.byName[c.Name()] = c
+	}
+	return s
 }
 
-// SetReady marks start-up as finished (every cluster was tried once) for /readyz.
+// SetReady marks start-up as finished (every cluster was collected once) for /readyz.
 func (s *Server) SetReady() { s.ready.Store(true) }
 
 // Handler is the server's whole HTTP handler.
 func (s *Server) Handler() http.Handler { return s.recoverer(s.routes()) }
+
+// snapshotOf finds the cluster named in the path and its latest snapshot.
+func (s *Server) snapshotOf(r *http.Request) (Cluster, *snapshot.Snapshot, error) {
+	name := r.PathValue("cluster")
+	c, ok := s.byName[name]
+	if !ok {
+		return nil, nil, errorf(KindNotFound, "no cluster named "+quote(name))
+	}
+	snap := c.Latest()
+	if snap == nil {
+		return c, nil, errorf(KindUnavailable, "cluster "+quote(name)+" has not been collected yet; try again in a few seconds")
+	}
+	return c, snap, nil
+}
+
+func quote(s string) string { return `"` + s + `"` }

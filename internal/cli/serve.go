@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/gregor-kafka/gregor/internal/api"
+	"github.com/gregor-kafka/gregor/internal/collect"
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/demo"
 	"github.com/gregor-kafka/gregor/internal/kafka"
@@ -77,14 +79,20 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, log *slog.Logge
 			c.Close()
 		}
 	}()
+	var collectors []*collect.Collector
+	var apiClusters []api.Cluster
 	for _, cc := range cfg.Clusters {
 		c, err := kafka.New(cc, log)
 		if err != nil {
 			return err
 		}
 		clients = append(clients, c)
+		col := collect.New(collect.Options{Client: c, Metrics: cc.Metrics, Interval: cfg.Collect.Interval,
+			Timeout: cfg.Collect.Timeout, Log: log})
+		collectors = append(collectors, col)
+		apiClusters = append(apiClusters, col)
 	}
-	srv := api.New(api.Options{Clusters: clients, Log: log, RequestTimeout: cfg.Collect.Timeout})
+	srv := api.New(api.Options{Clusters: apiClusters, Log: log})
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -96,8 +104,16 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, log *slog.Logge
 	log.Info("gregor serving", "url", url, "clusters", len(clients), "data_dir", cfg.Server.DataDir, "version", version())
 	fmt.Fprintf(stdout, "Gregor is serving on %s\n", url)
 
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	cctx, stopCollectors := context.WithCancel(ctx)
+	defer stopCollectors()
+	for _, col := range collectors {
+		wg.Add(1)
+		go func() { defer wg.Done(); col.Run(cctx) }()
+	}
 	go func() {
-		connectAll(ctx, clients, cfg.Collect.Timeout, log)
+		waitFirstCycles(cctx, collectors, log)
 		srv.SetReady()
 	}()
 
@@ -115,28 +131,30 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, log *slog.Logge
 	return nil
 }
 
-// connectAll checks every cluster once at start and logs what it found; a cluster that does
-// not answer is logged and stays configured (it is retried by every request).
-func connectAll(ctx context.Context, clients []*kafka.Client, timeout time.Duration, log *slog.Logger) {
-	var wg sync.WaitGroup
-	for _, c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cctx, cancel := context.WithTimeout(ctx, timeout)
-			defer cancel()
-			if err := c.Connect(cctx); err != nil {
-				log.Warn("cluster not reachable", "cluster", c.Name, "err", err)
-				return
+// waitFirstCycles waits until every collector has published a snapshot, logging each
+// cluster's first result.
+func waitFirstCycles(ctx context.Context, cols []*collect.Collector, log *slog.Logger) {
+	pending := slices.Clone(cols)
+	for len(pending) > 0 {
+		pending = slices.DeleteFunc(pending, func(c *collect.Collector) bool {
+			s := c.Latest()
+			if s == nil {
+				return false
 			}
-			var vs []string
-			for _, v := range c.Versions() {
-				vs = append(vs, fmt.Sprintf("%d:%s", v.ID, v.KafkaVersion))
+			if len(s.Errors) > 0 {
+				log.Warn("cluster collected with errors", "cluster", c.Name(), "errors", len(s.Errors), "first", s.Errors[0].Error)
+			} else {
+				log.Info("cluster collected", "cluster", c.Name(), "brokers", len(s.Brokers), "topics", len(s.Topics),
+					"groups", len(s.Groups), "took", s.Took.Round(time.Millisecond), "requests", s.Requests)
 			}
-			log.Info("cluster connected", "cluster", c.Name, "brokers", strings.Join(vs, " "))
-		}()
+			return true
+		})
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	wg.Wait()
 }
 
 func newLogger(c config.Log, w io.Writer) *slog.Logger {

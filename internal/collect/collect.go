@@ -71,9 +71,14 @@ func (c *Collector) Client() *kafka.Client { return c.o.Client }
 // Latest is the last published snapshot, or nil before the first cycle ends.
 func (c *Collector) Latest() *snapshot.Snapshot { return c.latest.Load() }
 
-// Run collects every Interval until ctx ends. The first cycle starts after an offset derived
-// from the cluster name, so clusters polled by one Gregor do not all poll at once.
+// Labels are the cluster's configured labels.
+func (c *Collector) Labels() map[string]string { return c.o.Client.Labels() }
+
+// Run collects every Interval until ctx ends. The first cycle runs at once (so there is data
+// to show); the next starts after an offset derived from the cluster name, so the clusters one
+// Gregor polls keep different phases and do not all poll at once.
 func (c *Collector) Run(ctx context.Context) {
+	c.Cycle(ctx)
 	if !sleep(ctx, Offset(c.Name(), c.o.Interval)) {
 		return
 	}

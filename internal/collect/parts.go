@@ -26,7 +26,7 @@ func (r *run) metadata(ctx context.Context) bool {
 	md, err := r.c.o.Client.MetadataAll(mctx)
 	r.s.Timings["metadata"] = time.Since(start)
 	if err != nil {
-		r.fail("metadata", 0, err)
+		r.fail("metadata", 0, r.c.o.Client.Explain(err))
 		return false
 	}
 	s := r.s

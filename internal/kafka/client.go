@@ -197,9 +197,11 @@ func (c *Client) Versions() []BrokerVersion {
 	return out
 }
 
-// explain turns low-level errors into messages an operator can act on. It never includes the
-// password (franz-go's errors do not carry it).
-func (c *Client) explain(err error) error {
+func (c *Client) explain(err error) error { return c.Explain(err) }
+
+// Explain turns low-level errors into messages an operator can act on, naming the cluster.
+// It never includes the password (franz-go's errors do not carry it).
+func (c *Client) Explain(err error) error {
 	if err == nil {
 		return nil
 	}

@@ -36,8 +36,8 @@ type BrokerStats struct {
 	Leaders          int     `json:"leaders"`
 	Replicas         int     `json:"replicas"`
 	DiskUsedBytes    int64   `json:"disk_used_bytes"`
-	DiskTotalBytes   int64   `json:"disk_total_bytes"`  // -1 when unknown
-	DiskUsableBytes  int64   `json:"disk_usable_bytes"` // -1 when unknown
+	DiskTotalBytes   int64   `json:"disk_total_bytes"`    // -1 when unknown
+	DiskUsableBytes  int64   `json:"disk_usable_bytes"`   // -1 when unknown
 	MessagesInPerSec float64 `json:"messages_in_per_sec"` // into the partitions it leads
 	BytesInPerSec    float64 `json:"bytes_in_per_sec"`
 	UnderReplicated  int     `json:"under_replicated"` // of the partitions it leads
