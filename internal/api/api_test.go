@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,14 +16,17 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+	"golang.org/x/crypto/bcrypt"
 
+	"github.com/gregor-kafka/gregor/internal/auth"
 	"github.com/gregor-kafka/gregor/internal/collect"
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/kafka"
+	"github.com/gregor-kafka/gregor/internal/store"
 	"github.com/gregor-kafka/gregor/internal/testkit"
 )
 
-func collector(t *testing.T, name string, fake *kfake.Cluster) *collect.Collector {
+func collector(t testing.TB, name string, fake *kfake.Cluster) *collect.Collector {
 	t.Helper()
 	c, err := kafka.New(config.Cluster{Name: name, Bootstrap: fake.ListenAddrs(), ClientID: "gregor-test"}, nil)
 	if err != nil {
@@ -32,10 +36,38 @@ func collector(t *testing.T, name string, fake *kfake.Cluster) *collect.Collecto
 	return collect.New(collect.Options{Client: c, Timeout: 2 * time.Second})
 }
 
-func get(t *testing.T, h http.Handler, path string) (int, map[string]any) {
+// testToken is an operator's API token on servers built by newServer.
+var testToken string
+
+// newServer builds a Server with real auth on a SQLite store in a temp dir, and an
+// operator token in testToken.
+func newServer(t testing.TB, o Options) *Server {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "gregor.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	a := auth.New(st, auth.Options{BcryptCost: bcrypt.MinCost})
+	if err := a.CreateUser(context.Background(), "op", "operator-pw", store.RoleOperator); err != nil {
+		t.Fatal(err)
+	}
+	if testToken, _, err = a.CreateToken(context.Background(), "op", "test", 0); err != nil {
+		t.Fatal(err)
+	}
+	o.Auth, o.Users = a, st
+	if o.Series == nil {
+		o.Series = st
+	}
+	return New(o)
+}
+
+func get(t testing.TB, h http.Handler, path string) (int, map[string]any) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	h.ServeHTTP(rec, req)
 	var body map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 		t.Fatalf("%s: not JSON: %q", path, rec.Body.String())
@@ -45,7 +77,7 @@ func get(t *testing.T, h http.Handler, path string) (int, map[string]any) {
 
 // fixture: a fake cluster with topics a (3 partitions, 10 records each) and b (1 partition),
 // and a group g that committed offset 4 on a/0 only.
-func fixture(t *testing.T) (*Server, *collect.Collector) {
+func fixture(t testing.TB) (*Server, *collect.Collector) {
 	fake := testkit.Fake(t)
 	cl, err := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	if err != nil {
@@ -74,7 +106,7 @@ func fixture(t *testing.T) (*Server, *collect.Collector) {
 	}
 	c := collector(t, "fake", fake)
 	c.Cycle(ctx)
-	return New(Options{Clusters: []Cluster{c}}), c
+	return newServer(t, Options{Clusters: []Cluster{c}}), c
 }
 
 func TestClusterEndpoints(t *testing.T) {
@@ -182,7 +214,7 @@ func TestClustersFaultInjected(t *testing.T) {
 	cb, cg := collector(t, "bad", bad), collector(t, "good", good)
 	cb.Cycle(context.Background())
 	cg.Cycle(context.Background())
-	s := New(Options{Clusters: []Cluster{cb, cg}})
+	s := newServer(t, Options{Clusters: []Cluster{cb, cg}})
 	_, body := get(t, s.Handler(), "/api/v1/clusters")
 	cs := body["clusters"].([]any)
 	b, g := cs[0].(map[string]any), cs[1].(map[string]any)
@@ -199,7 +231,7 @@ func TestClustersFaultInjected(t *testing.T) {
 
 func TestPendingCluster(t *testing.T) {
 	c := collector(t, "later", testkit.Fake(t))
-	s := New(Options{Clusters: []Cluster{c}})
+	s := newServer(t, Options{Clusters: []Cluster{c}})
 	_, body := get(t, s.Handler(), "/api/v1/clusters")
 	if body["clusters"].([]any)[0].(map[string]any)["status"] != "pending" {
 		t.Fatalf("%v", body)
@@ -211,7 +243,7 @@ func TestPendingCluster(t *testing.T) {
 }
 
 func TestHealthAndReady(t *testing.T) {
-	s := New(Options{})
+	s := newServer(t, Options{})
 	h := s.Handler()
 	if code, _ := get(t, h, "/healthz"); code != http.StatusOK {
 		t.Fatalf("healthz %d", code)
@@ -226,7 +258,7 @@ func TestHealthAndReady(t *testing.T) {
 }
 
 func TestErrorEnvelope(t *testing.T) {
-	s := New(Options{})
+	s := newServer(t, Options{})
 	code, body := get(t, s.Handler(), "/api/v1/nope")
 	e := body["error"].(map[string]any)
 	if code != http.StatusNotFound || e["code"] != "not_found" || e["message"] != "no such API endpoint: GET /api/v1/nope" {

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+
+	"github.com/gregor-kafka/gregor/internal/auth"
+	"github.com/gregor-kafka/gregor/internal/store"
 )
 
 // Kind classifies an API error; statusOf maps kinds to HTTP status in one place.
@@ -43,6 +46,15 @@ func (e *Error) Error() string { return e.Message }
 // errorf builds an *Error.
 func errorf(k Kind, msg string) *Error { return &Error{Kind: k, Message: msg} }
 
+// authKinds maps the auth package's error kinds onto the API's.
+var authKinds = map[auth.Kind]Kind{
+	auth.BadRequest:   KindBadRequest,
+	auth.Unauthorized: KindUnauthorized,
+	auth.Forbidden:    KindForbidden,
+	auth.NotFound:     KindNotFound,
+	auth.Conflict:     KindConflict,
+}
+
 type envelope struct {
 	Error struct {
 		Code    string `json:"code"`
@@ -54,9 +66,19 @@ type envelope struct {
 // not *Error are internal: logged, and shown to the user without their detail.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *Error
-	if !errors.As(err, &ae) {
+	var authErr *auth.Error
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &authErr):
+		ae = errorf(authKinds[authErr.Kind], authErr.Msg)
+	case errors.Is(err, store.ErrNotFound):
+		ae = errorf(KindNotFound, "not found")
+	default:
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		ae = errorf(KindInternal, "internal error; see the server log")
+	}
+	if ae.Kind == KindUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gregor", Basic realm="gregor"`)
 	}
 	k := kinds[ae.Kind]
 	var env envelope

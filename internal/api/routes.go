@@ -1,12 +1,31 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/gregor-kafka/gregor/internal/auth"
+	"github.com/gregor-kafka/gregor/internal/store"
+)
 
 // routes lists every route in one place.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealthz())
 	mux.HandleFunc("GET /readyz", s.handleReadyz())
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics)
+	}
+	mux.HandleFunc("POST /api/v1/auth/login", s.handleLogin())
+	mux.HandleFunc("POST /api/v1/auth/logout", s.handleLogout())
+	mux.HandleFunc("GET /api/v1/auth/me", s.handleMe())
+	mux.HandleFunc("GET /api/v1/auth/tokens", s.handleTokens())
+	mux.HandleFunc("POST /api/v1/auth/tokens", s.handleCreateToken())
+	mux.HandleFunc("DELETE /api/v1/auth/tokens/{id}", s.handleDeleteToken())
+	mux.Handle("GET /api/v1/users", s.admin(s.handleUsers()))
+	mux.Handle("POST /api/v1/users", s.admin(s.handleCreateUser()))
+	mux.Handle("PUT /api/v1/users/{name}", s.admin(s.handleUpdateUser()))
+	mux.Handle("DELETE /api/v1/users/{name}", s.admin(s.handleDeleteUser()))
+	mux.HandleFunc("GET /api/openapi.json", s.handleOpenAPI())
 	mux.HandleFunc("GET /api/v1/clusters", s.handleClusters())
 	mux.HandleFunc("GET /api/v1/clusters/{cluster}", s.handleCluster())
 	mux.HandleFunc("GET /api/v1/clusters/{cluster}/brokers", s.handleBrokers())
@@ -20,4 +39,8 @@ func (s *Server) routes() http.Handler {
 		s.writeError(w, r, errorf(KindNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path))
 	})
 	return mux
+}
+
+func (s *Server) admin(h http.Handler) http.Handler {
+	return auth.Require(store.RoleAdmin, s.writeError, h)
 }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gregor-kafka/gregor/internal/auth"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -19,19 +20,26 @@ type Cluster interface {
 	Latest() *snapshot.Snapshot // nil until the first cycle ends
 }
 
-// Options are what the server needs.
+// Options are what the server needs. Auth and Users are required: every endpoint but
+// /healthz, /readyz, /metrics and login/logout needs a user.
 type Options struct {
+	Auth     *auth.Service
+	Users    store.Users
 	Clusters []Cluster
 	Series   store.Series // metric history; nil: /metrics/query answers 503
+	Metrics  http.Handler // Prometheus exposition for /metrics; nil: none
 	Log      *slog.Logger
 	Now      func() time.Time
 }
 
 // Server serves the API.
 type Server struct {
+	auth     *auth.Service
+	users    store.Users
 	clusters []Cluster
 	byName   map[string]Cluster
 	series   store.Series
+	metrics  http.Handler
 	log      *slog.Logger
 	now      func() time.Time
 	ready    atomic.Bool
@@ -45,7 +53,7 @@ func New(o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, log: o.Log, now: o.Now}
+	s := &Server{auth: o.Auth, users: o.Users, clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, metrics: o.Metrics, log: o.Log, now: o.Now}
 	for _, c := range o.Clusters {
 		s.byName[c.Name()] = c
 	}
@@ -55,8 +63,10 @@ func New(o Options) *Server {
 // SetReady marks start-up as finished (every cluster was collected once) for /readyz.
 func (s *Server) SetReady() { s.ready.Store(true) }
 
-// Handler is the server's whole HTTP handler.
-func (s *Server) Handler() http.Handler { return s.recoverer(s.routes()) }
+// Handler is the server's whole HTTP handler: recover, authenticate, route.
+func (s *Server) Handler() http.Handler {
+	return s.recoverer(s.auth.Middleware(s.writeError, isPublic)(s.routes()))
+}
 
 // snapshotOf finds the cluster named in the path and its latest snapshot.
 func (s *Server) snapshotOf(r *http.Request) (Cluster, *snapshot.Snapshot, error) {

@@ -11,17 +11,27 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/gregor-kafka/gregor/internal/api"
+	"github.com/gregor-kafka/gregor/internal/auth"
 	"github.com/gregor-kafka/gregor/internal/collect"
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/demo"
+	"github.com/gregor-kafka/gregor/internal/export"
+	"github.com/gregor-kafka/gregor/internal/history"
 	"github.com/gregor-kafka/gregor/internal/kafka"
+	"github.com/gregor-kafka/gregor/internal/snapshot"
+	"github.com/gregor-kafka/gregor/internal/store"
 )
 
 func serve(args []string, stdout, stderr io.Writer, environ []string) int {
@@ -54,17 +64,51 @@ func serve(args []string, stdout, stderr io.Writer, environ []string) int {
 	log := newLogger(cfg.Log, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, *withDemo, log, stdout); err != nil {
+	err = run(ctx, cfg, *withDemo, envValue(environ, "GREGOR_ADMIN_PASSWORD"), log, stdout)
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "gregor:", ue.msg)
+		return ExitUsage
+	case err != nil:
 		log.Error("gregor stopped", "err", err)
 		return ExitFailure
 	}
 	return ExitOK
 }
 
-func run(ctx context.Context, cfg *config.Config, withDemo bool, log *slog.Logger, stdout io.Writer) error {
+// usageError is a start-up refusal the operator must fix (exit 2, not 1).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func run(ctx context.Context, cfg *config.Config, withDemo bool, adminPassword string, log *slog.Logger, stdout io.Writer) error {
 	if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
+	dsn := cfg.Store.DSN.Reveal()
+	if dsn == "" {
+		dsn = filepath.Join(cfg.Server.DataDir, "gregor.db")
+	}
+	st, err := store.Open(ctx, dsn, store.Options{Retention: store.Retention{
+		Raw: cfg.History.Raw, FiveMin: cfg.History.FiveMin, Hour: cfg.History.Hour}})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	authn := auth.New(st, auth.Options{})
+	generated, err := authn.Bootstrap(ctx, adminPassword, withDemo)
+	if err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			return usageError{ae.Error()}
+		}
+		return err
+	}
+	if generated != "" {
+		fmt.Fprintf(stdout, "Created user admin with password %s (set GREGOR_ADMIN_PASSWORD to choose it)\n", generated)
+	}
+	rec := &history.Recorder{Series: st, Log: log, MaxGroupPartitions: cfg.History.MaxGroupPartitionSeries}
 	if withDemo {
 		d, err := demo.Start(ctx, log)
 		if err != nil {
@@ -79,8 +123,10 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, log *slog.Logge
 			c.Close()
 		}
 	}()
-	var collectors []*collect.Collector
+	var cols []*collect.Collector
 	var apiClusters []api.Cluster
+	var sources []export.Source
+	exp := export.New(nil, cfg.Prometheus.PartitionSeries)
 	for _, cc := range cfg.Clusters {
 		c, err := kafka.New(cc, log)
 		if err != nil {
@@ -88,11 +134,21 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, log *slog.Logge
 		}
 		clients = append(clients, c)
 		col := collect.New(collect.Options{Client: c, Metrics: cc.Metrics, Interval: cfg.Collect.Interval,
-			Timeout: cfg.Collect.Timeout, Log: log})
-		collectors = append(collectors, col)
+			Timeout: cfg.Collect.Timeout, Log: log, OnSnapshot: func(s *snapshot.Snapshot) {
+				exp.Observe(s)
+				rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				rec.Record(rctx, s)
+			}})
+		cols = append(cols, col)
 		apiClusters = append(apiClusters, col)
+		sources = append(sources, col)
 	}
-	srv := api.New(api.Options{Clusters: apiClusters, Log: log})
+	exp.SetSources(sources)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(exp, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := api.New(api.Options{Auth: authn, Users: st, Series: st, Clusters: apiClusters, Log: log,
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)})})
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -108,12 +164,14 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, log *slog.Logge
 	defer wg.Wait()
 	cctx, stopCollectors := context.WithCancel(ctx)
 	defer stopCollectors()
-	for _, col := range collectors {
+	for _, col := range cols {
 		wg.Add(1)
 		go func() { defer wg.Done(); col.Run(cctx) }()
 	}
+	wg.Add(1)
+	go func() { defer wg.Done(); rec.Maintain(cctx, time.Minute) }()
 	go func() {
-		waitFirstCycles(cctx, collectors, log)
+		waitFirstCycles(cctx, cols, log)
 		srv.SetReady()
 	}()
 

@@ -65,7 +65,7 @@ func startGregor(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
 	args = append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, args...)
 	cmd := exec.Command(binary, args...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "GREGOR_ADMIN_PASSWORD="+adminPassword), env...)
 	p := &proc{cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	cmd.Stderr = p.stderr
 	out, err := cmd.StdoutPipe()
@@ -140,17 +140,29 @@ func waitReady(t *testing.T, p *proc) {
 	t.Fatalf("not ready within 30s\n%s", p.stderr.String())
 }
 
-func getClusters(url string) (clustersResp, error) {
-	var out clustersResp
-	resp, err := http.Get(url + "/api/v1/clusters")
+const adminPassword = "test-admin-pw"
+
+// getJSON GETs an API path as the admin.
+func getJSON(url string, out any) error {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
-		return out, err
+		return err
+	}
+	req.SetBasicAuth("admin", adminPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return out, fmt.Errorf("status %s", resp.Status)
+		return fmt.Errorf("status %s", resp.Status)
 	}
-	return out, json.NewDecoder(resp.Body).Decode(&out)
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+func getClusters(url string) (clustersResp, error) {
+	var out clustersResp
+	return out, getJSON(url+"/api/v1/clusters", &out)
 }
 
 func writeConfig(t *testing.T, body string) string {

@@ -14,10 +14,37 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
-	Server   Server    `yaml:"server"`
-	Log      Log       `yaml:"log"`
-	Collect  Collect   `yaml:"collect"`
-	Clusters []Cluster `yaml:"clusters"`
+	Server     Server     `yaml:"server"`
+	Log        Log        `yaml:"log"`
+	Collect    Collect    `yaml:"collect"`
+	Store      Store      `yaml:"store"`
+	History    History    `yaml:"history"`
+	Prometheus Prometheus `yaml:"prometheus"`
+	Clusters   []Cluster  `yaml:"clusters"`
+}
+
+// Store is where state and history live: SQLite in the data dir by default, or PostgreSQL
+// whose DSN (it holds a password) comes from an environment variable or a file.
+type Store struct {
+	DSNEnv  string `yaml:"dsn_env"`
+	DSNFile string `yaml:"dsn_file"`
+	DSN     Secret `yaml:"-"`
+}
+
+// History sets what metric history is kept, and for how long.
+type History struct {
+	Raw     time.Duration `yaml:"raw"`      // raw samples, default 48h
+	FiveMin time.Duration `yaml:"five_min"` // 5 min rollups, default 720h (30 days)
+	Hour    time.Duration `yaml:"hour"`     // 1 h rollups, default 8760h (1 year)
+	// MaxGroupPartitionSeries bounds the group-partition series recorded per cluster per
+	// cycle (lag and committed offset each), default 20000; 0 keeps the default, -1 none.
+	MaxGroupPartitionSeries int `yaml:"max_group_partition_series"`
+}
+
+// Prometheus sets Gregor's own /metrics.
+type Prometheus struct {
+	// PartitionSeries adds per-partition and per-group-partition series (high cardinality).
+	PartitionSeries bool `yaml:"partition_series"`
 }
 
 // Server is the HTTP server and local state.
@@ -128,6 +155,18 @@ func (c *Config) SetDefaults() {
 	if c.Collect.Timeout == 0 {
 		c.Collect.Timeout = 10 * time.Second
 	}
+	if c.History.Raw == 0 {
+		c.History.Raw = 48 * time.Hour
+	}
+	if c.History.FiveMin == 0 {
+		c.History.FiveMin = 30 * 24 * time.Hour
+	}
+	if c.History.Hour == 0 {
+		c.History.Hour = 365 * 24 * time.Hour
+	}
+	if c.History.MaxGroupPartitionSeries == 0 {
+		c.History.MaxGroupPartitionSeries = 20000
+	}
 	for i := range c.Clusters {
 		cl := &c.Clusters[i]
 		if cl.ClientID == "" {
@@ -161,6 +200,12 @@ func (c *Config) Validate() []error {
 	}
 	if c.Collect.Timeout <= 0 {
 		bad("collect.timeout", "must be positive")
+	}
+	if c.Store.DSNEnv != "" && c.Store.DSNFile != "" {
+		bad("store", "give dsn_env or dsn_file, not both")
+	}
+	if c.History.Raw < time.Hour || c.History.FiveMin < c.History.Raw || c.History.Hour < c.History.FiveMin {
+		bad("history", "retention must grow: raw (at least 1h) <= five_min <= hour; got %s, %s, %s", c.History.Raw, c.History.FiveMin, c.History.Hour)
 	}
 	seen := map[string]bool{}
 	for i, cl := range c.Clusters {

@@ -99,7 +99,7 @@ func TestBadConfigs(t *testing.T) {
 		want       string // the whole error text; FILE stands for the file's path
 	}{
 		{"unknown top-level key", "clusterz: []\n", nil,
-			"FILE:1: clusterz: unknown key (expected one of: clusters, collect, log, server)"},
+			"FILE:1: clusterz: unknown key (expected one of: clusters, collect, history, log, prometheus, server, store)"},
 		{"unknown cluster key", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    bootstrp: [h:1]\n", nil,
 			"FILE:4: clusters[0].bootstrp: unknown key (expected one of: bootstrap, client_id, labels, metrics, name, sasl, tls)"},
 		{"missing bootstrap", "clusters:\n  - name: a\n", nil,
@@ -148,6 +148,10 @@ func TestBadConfigs(t *testing.T) {
 			`environment GREGOR_COLLECT__INTERVAL: collect.interval: "soon" is not a duration (expected a number with a unit, e.g. 500ms, 15s, 1m30s, 2h)`},
 		{"env cannot set clusters", "", []string{"GREGOR_CLUSTERS__0=x"},
 			"environment GREGOR_CLUSTERS__0: clusters: cannot be set from the environment (only single values can)"},
+		{"history shrinking", "history: {raw: 72h, five_min: 24h}\n", nil,
+			"FILE: history: retention must grow: raw (at least 1h) <= five_min <= hour; got 72h0m0s, 24h0m0s, 8760h0m0s"},
+		{"store dsn env unset", "store: {dsn_env: PG_DSN}\n", nil,
+			"FILE: store.dsn_env: environment variable PG_DSN is not set"},
 		{"two errors at once", "server: {listen: nope}\nlog: {format: xml}\n", nil,
 			"FILE: server.listen: \"nope\" is not host:port\nFILE: log.format: \"xml\" is not one of text, json"},
 	} {

@@ -88,6 +88,20 @@ func source(path string) string {
 // resolveSecrets reads each SASL password from its environment variable or file.
 func (c *Config) resolveSecrets(environ []string) []error {
 	var errs []error
+	switch {
+	case c.Store.DSNEnv != "":
+		v, ok := lookupEnv(environ, c.Store.DSNEnv)
+		if !ok || v == "" {
+			errs = append(errs, fieldError{"store.dsn_env", fmt.Sprintf("environment variable %s is not set", c.Store.DSNEnv)})
+		}
+		c.Store.DSN = Secret(v)
+	case c.Store.DSNFile != "":
+		b, err := os.ReadFile(c.Store.DSNFile)
+		if err != nil {
+			errs = append(errs, fieldError{"store.dsn_file", fmt.Sprintf("cannot read: %v", errors.Unwrap(err))})
+		}
+		c.Store.DSN = Secret(strings.TrimSpace(string(b)))
+	}
 	for i := range c.Clusters {
 		s := c.Clusters[i].SASL
 		if s == nil {

@@ -79,6 +79,7 @@ func Derive(prev, cur *Snapshot) {
 	if prev != nil {
 		dt = cur.Time.Sub(prev.Time).Seconds()
 	}
+	cur.Rates = dt > 0
 	cs := &cur.Stats
 	*cs = ClusterStats{Brokers: len(cur.Brokers), Topics: len(cur.Topics), Groups: len(cur.Groups)}
 	brokers := make(map[int32]*BrokerStats, len(cur.Brokers))

@@ -29,6 +29,9 @@ type Snapshot struct {
 	Requests int64                    `json:"requests"` // Kafka requests sent during the cycle
 
 	Stats ClusterStats `json:"stats"`
+	// Rates is true when the rates in Stats were derived from a previous snapshot (false on a
+	// cluster's first cycle, where they are 0 for want of data, not for want of traffic).
+	Rates bool `json:"rates"`
 }
 
 // Broker is one broker.

@@ -1,0 +1,183 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gregor-kafka/gregor/internal/auth"
+	"github.com/gregor-kafka/gregor/internal/store"
+)
+
+// authEnv is a server with one user per role, a log buffer and a movable clock.
+type authEnv struct {
+	h    http.Handler
+	logs *bytes.Buffer
+	now  *time.Time
+	a    *auth.Service
+}
+
+var passwords = map[string]string{"viewer": "viewer-pw-1", "operator": "operator-pw-1", "admin": "admin-pw-12"}
+
+func newAuthEnv(t testing.TB) *authEnv {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := time.Now()
+	a := auth.New(st, auth.Options{BcryptCost: bcrypt.MinCost, Now: func() time.Time { return now }})
+	for name, pw := range passwords {
+		if err := a.CreateUser(context.Background(), name, pw, store.Role(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logs := &bytes.Buffer{}
+	s := New(Options{Auth: a, Users: st, Series: st, Log: slog.New(slog.NewTextHandler(logs, nil))})
+	s.SetReady()
+	return &authEnv{h: s.Handler(), logs: logs, now: &now, a: a}
+}
+
+func (e *authEnv) do(method, path, body string, hdr map[string]string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
+}
+
+func basic(user string) map[string]string {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.SetBasicAuth(user, passwords[user])
+	return map[string]string{"Authorization": r.Header.Get("Authorization")}
+}
+
+func TestRoleTable(t *testing.T) {
+	e := newAuthEnv(t)
+	const (
+		get, post, put, del = "GET", "POST", "PUT", "DELETE"
+	)
+	newUser := `{"name":"u1","password":"password-1","role":"viewer"}`
+	for _, tc := range []struct {
+		method, path, body      string
+		anon, viewer, op, admin int
+	}{
+		{get, "/healthz", "", 200, 200, 200, 200},
+		{get, "/readyz", "", 200, 200, 200, 200},
+		{get, "/api/openapi.json", "", 401, 200, 200, 200},
+		{get, "/api/v1/clusters", "", 401, 200, 200, 200},
+		{get, "/api/v1/auth/me", "", 401, 200, 200, 200},
+		{get, "/api/v1/metrics/query?entity=cluster:x&metric=lag", "", 401, 200, 200, 200},
+		{get, "/api/v1/users", "", 401, 403, 403, 200},
+		{post, "/api/v1/users", newUser, 401, 403, 403, 201},
+		{put, "/api/v1/users/viewer", `{"role":"viewer"}`, 401, 403, 403, 204},
+		{del, "/api/v1/users/nobody", "", 401, 403, 403, 404},
+		{post, "/api/v1/auth/tokens", `{"name":"ci"}`, 401, 403, 201, 201},
+		{del, "/api/v1/auth/tokens/nope", "", 401, 403, 404, 404},
+	} {
+		for who, want := range map[string]int{"": tc.anon, "viewer": tc.viewer, "operator": tc.op, "admin": tc.admin} {
+			var hdr map[string]string
+			if who != "" {
+				hdr = basic(who)
+			}
+			rec := e.do(tc.method, tc.path, tc.body, hdr)
+			if rec.Code != want {
+				t.Errorf("%s %s as %q: %d, want %d (%s)", tc.method, tc.path, who, rec.Code, want, rec.Body.String())
+			}
+			if rec.Code >= 400 {
+				var env map[string]map[string]string
+				if json.Unmarshal(rec.Body.Bytes(), &env) != nil || env["error"]["message"] == "" {
+					t.Errorf("%s %s as %q: not an error envelope: %s", tc.method, tc.path, who, rec.Body.String())
+				}
+			}
+		}
+	}
+}
+
+func TestSessionFlow(t *testing.T) {
+	e := newAuthEnv(t)
+	bad := e.do("POST", "/api/v1/auth/login", `{"user":"operator","password":"wrong-pw"}`, nil)
+	unknown := e.do("POST", "/api/v1/auth/login", `{"user":"ghost","password":"wrong-pw"}`, nil)
+	if bad.Code != 401 || unknown.Code != 401 || bad.Body.String() != unknown.Body.String() {
+		t.Fatalf("wrong password %d %s / unknown user %d %s", bad.Code, bad.Body, unknown.Code, unknown.Body)
+	}
+	rec := e.do("POST", "/api/v1/auth/login", `{"user":"operator","password":"operator-pw-1"}`, nil)
+	var sess sessionView
+	json.Unmarshal(rec.Body.Bytes(), &sess)
+	cookies := rec.Result().Cookies()
+	if rec.Code != 200 || sess.Role != store.RoleOperator || sess.CSRFToken == "" || len(cookies) != 1 ||
+		!cookies[0].HttpOnly || cookies[0].SameSite == http.SameSiteDefaultMode {
+		t.Fatalf("login: %d %s %+v", rec.Code, rec.Body, cookies)
+	}
+	c := cookies[0]
+	if rec := e.do("GET", "/api/v1/auth/me", "", nil, c); rec.Code != 200 || !strings.Contains(rec.Body.String(), sess.CSRFToken) {
+		t.Fatalf("me: %d %s", rec.Code, rec.Body)
+	}
+	if rec := e.do("POST", "/api/v1/auth/tokens", `{"name":"x"}`, nil, c); rec.Code != 403 || !strings.Contains(rec.Body.String(), "CSRF") {
+		t.Fatalf("POST without CSRF: %d %s", rec.Code, rec.Body)
+	}
+	rec = e.do("POST", "/api/v1/auth/tokens", `{"name":"x","ttl":"1h"}`, map[string]string{"X-CSRF-Token": sess.CSRFToken}, c)
+	var tok tokenView
+	json.Unmarshal(rec.Body.Bytes(), &tok)
+	if rec.Code != 201 || !strings.HasPrefix(tok.Token, "gregor_") || tok.ExpiresAt == nil {
+		t.Fatalf("POST with CSRF: %d %s", rec.Code, rec.Body)
+	}
+	bearer := map[string]string{"Authorization": "Bearer " + tok.Token}
+	if rec := e.do("GET", "/api/v1/clusters", "", bearer); rec.Code != 200 {
+		t.Fatalf("new token: %d", rec.Code)
+	}
+	if rec := e.do("GET", "/api/v1/auth/tokens", "", bearer); rec.Code != 200 || strings.Contains(rec.Body.String(), tok.Token) {
+		t.Fatalf("token list shows the token: %s", rec.Body)
+	}
+	*e.now = e.now.Add(2 * time.Hour) // the token expires after 1h
+	if rec := e.do("GET", "/api/v1/clusters", "", bearer); rec.Code != 401 || !strings.Contains(rec.Body.String(), "invalid or expired token") {
+		t.Fatalf("expired token: %d %s", rec.Code, rec.Body)
+	}
+	if rec := e.do("POST", "/api/v1/auth/logout", "", nil, c); rec.Code != 204 {
+		t.Fatalf("logout %d", rec.Code)
+	}
+	if rec := e.do("GET", "/api/v1/clusters", "", nil, c); rec.Code != 401 {
+		t.Fatalf("after logout: %d", rec.Code)
+	}
+	for _, secret := range []string{"operator-pw-1", tok.Token, c.Value, sess.CSRFToken} {
+		if strings.Contains(e.logs.String(), secret) {
+			t.Fatalf("secret %q in the log:\n%s", secret[:4], e.logs)
+		}
+	}
+	if rec := e.do("GET", "/api/v1/users", "", basic("admin")); strings.Contains(rec.Body.String(), "$2a$") {
+		t.Fatalf("password hashes in the users list: %s", rec.Body)
+	}
+}
+
+func TestBodiesRefusedClearly(t *testing.T) {
+	e := newAuthEnv(t)
+	for body, want := range map[string]string{
+		"":                     "a JSON body is required",
+		"{":                    "invalid JSON body: unexpected EOF",
+		`{"user":"a","x":1}`:   `invalid JSON body: json: unknown field "x"`,
+		`{"user":"a"} {"b":1}`: "invalid JSON body: more than one value",
+		`{"user":5}`:           "invalid JSON body: json: cannot unmarshal number into Go struct field loginRequest.user of type string",
+	} {
+		rec := e.do("POST", "/api/v1/auth/login", body, nil)
+		var env map[string]map[string]string
+		json.Unmarshal(rec.Body.Bytes(), &env)
+		if rec.Code != 400 || env["error"]["message"] != want {
+			t.Errorf("%q: %d %q, want %q", body, rec.Code, env["error"]["message"], want)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+// Package export exposes Gregor's own health and the derived Kafka values as Prometheus
+// metrics (prefix gregor_) on /metrics. Values are read from the latest snapshots at scrape
+// time; only the counters of cycles and errors keep state. Label cardinality stays bounded:
+// per-partition series appear only when PartitionSeries is on.
+package export
+
+import (
+	"strconv"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/gregor-kafka/gregor/internal/snapshot"
+)
+
+// Source is a cluster's latest snapshot.
+type Source interface {
+	Name() string
+	Latest() *snapshot.Snapshot
+}
+
+// Exporter is a prometheus.Collector over the clusters' snapshots.
+type Exporter struct {
+	sources         []Source
+	partitionSeries bool
+
+	mu          sync.Mutex
+	cycles      map[string]float64
+	partErrors  map[[2]string]float64 // cluster, part
+	lastSuccess map[string]float64    // unix seconds
+}
+
+// New returns an exporter; call Observe with every snapshot.
+func New(sources []Source, partitionSeries bool) *Exporter {
+	return &Exporter{sources: sources, partitionSeries: partitionSeries, cycles: map[string]float64{},
+		partErrors: map[[2]string]float64{}, lastSuccess: map[string]float64{}}
+}
+
+// SetSources sets the clusters to read (before the first scrape).
+func (e *Exporter) SetSources(s []Source) { e.sources = s }
+
+// Observe counts a finished cycle.
+func (e *Exporter) Observe(s *snapshot.Snapshot) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cycles[s.Cluster]++
+	ok := true
+	for _, pe := range s.Errors {
+		e.partErrors[[2]string{s.Cluster, pe.Part}]++
+		ok = ok && pe.Part != "metadata"
+	}
+	if ok {
+		e.lastSuccess[s.Cluster] = float64(s.Time.UnixNano()) / 1e9
+	}
+}
+
+func desc(name, help string, labels ...string) *prometheus.Desc {
+	return prometheus.NewDesc("gregor_"+name, help, labels, nil)
+}
+
+var (
+	cycles      = desc("collect_cycles_total", "Collection cycles finished.", "cluster")
+	partErrors  = desc("collect_errors_total", "Parts of collection cycles that failed, by part.", "cluster", "part")
+	lastSuccess = desc("collect_last_success_timestamp_seconds", "When the last cycle that read the metadata started.", "cluster")
+	duration    = desc("collect_duration_seconds", "Duration of the last collection cycle.", "cluster")
+	requests    = desc("collect_kafka_requests", "Kafka requests sent by the last collection cycle.", "cluster")
+
+	cBrokers   = desc("cluster_brokers", "Brokers in the metadata.", "cluster")
+	cReachable = desc("cluster_brokers_reachable", "Brokers that answered.", "cluster")
+	cTopics    = desc("cluster_topics", "Topics.", "cluster")
+	cParts     = desc("cluster_partitions", "Partitions.", "cluster")
+	cURP       = desc("cluster_under_replicated_partitions", "Partitions whose ISR is shorter than their replicas.", "cluster")
+	cUnderMin  = desc("cluster_under_min_isr_partitions", "Partitions whose ISR is below min.insync.replicas.", "cluster")
+	cOffline   = desc("cluster_offline_partitions", "Partitions without a leader.", "cluster")
+	cMsgIn     = desc("cluster_messages_in_per_second", "Messages written per second.", "cluster")
+	cBytesIn   = desc("cluster_bytes_in_per_second", "Bytes written per second (from log sizes).", "cluster")
+	cSize      = desc("cluster_size_bytes", "Size of all leader replicas.", "cluster")
+	cCtrl      = desc("cluster_controller_id", "Active controller's broker id.", "cluster")
+
+	bReachable = desc("broker_reachable", "1 if the broker answered ApiVersions.", "cluster", "broker")
+	bLeaders   = desc("broker_leaders", "Partitions led.", "cluster", "broker")
+	bReplicas  = desc("broker_replicas", "Replicas hosted.", "cluster", "broker")
+	bDiskUsed  = desc("broker_disk_used_bytes", "Bytes of replicas in the broker's log dirs.", "cluster", "broker")
+	bDiskFree  = desc("broker_disk_usable_bytes", "Usable bytes left on the log dirs' volumes.", "cluster", "broker")
+	bMsgIn     = desc("broker_messages_in_per_second", "Messages per second into partitions it leads.", "cluster", "broker")
+	bBytesIn   = desc("broker_bytes_in_per_second", "Bytes per second into partitions it leads.", "cluster", "broker")
+
+	tParts   = desc("topic_partitions", "Partitions of the topic.", "cluster", "topic")
+	tURP     = desc("topic_under_replicated_partitions", "Under-replicated partitions of the topic.", "cluster", "topic")
+	tSize    = desc("topic_size_bytes", "Size of the topic's leader replicas.", "cluster", "topic")
+	tMsgIn   = desc("topic_messages_in_per_second", "Messages per second into the topic.", "cluster", "topic")
+	tBytesIn = desc("topic_bytes_in_per_second", "Bytes per second into the topic.", "cluster", "topic")
+
+	gLag     = desc("group_lag", "Sum of end minus committed offset over partitions with a commit.", "cluster", "group")
+	gMembers = desc("group_members", "Members of the group.", "cluster", "group")
+
+	pEnd  = desc("partition_end_offset", "End offset (partition_series only).", "cluster", "topic", "partition")
+	pSize = desc("partition_size_bytes", "Leader replica size (partition_series only).", "cluster", "topic", "partition")
+	gpLag = desc("group_partition_lag", "Lag per group and partition (partition_series only).", "cluster", "group", "topic", "partition")
+)
+
+// Describe sends every descriptor.
+func (e *Exporter) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{cycles, partErrors, lastSuccess, duration, requests, cBrokers, cReachable, cTopics,
+		cParts, cURP, cUnderMin, cOffline, cMsgIn, cBytesIn, cSize, cCtrl, bReachable, bLeaders, bReplicas, bDiskUsed,
+		bDiskFree, bMsgIn, bBytesIn, tParts, tURP, tSize, tMsgIn, tBytesIn, gLag, gMembers, pEnd, pSize, gpLag} {
+		ch <- d
+	}
+}
+
+// Collect reads the latest snapshots.
+func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
+	g := func(d *prometheus.Desc, v float64, l ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, l...)
+	}
+	e.mu.Lock()
+	for c, n := range e.cycles {
+		ch <- prometheus.MustNewConstMetric(cycles, prometheus.CounterValue, n, c)
+	}
+	for k, n := range e.partErrors {
+		ch <- prometheus.MustNewConstMetric(partErrors, prometheus.CounterValue, n, k[0], k[1])
+	}
+	for c, t := range e.lastSuccess {
+		g(lastSuccess, t, c)
+	}
+	e.mu.Unlock()
+	for _, src := range e.sources {
+		s := src.Latest()
+		if s == nil {
+			continue
+		}
+		c, cs := s.Cluster, s.Stats
+		g(duration, s.Took.Seconds(), c)
+		g(requests, float64(s.Requests), c)
+		g(cBrokers, float64(cs.Brokers), c)
+		g(cReachable, float64(cs.BrokersReachable), c)
+		g(cTopics, float64(cs.Topics), c)
+		g(cParts, float64(cs.Partitions), c)
+		g(cURP, float64(cs.UnderReplicated), c)
+		g(cUnderMin, float64(cs.UnderMinISR), c)
+		g(cOffline, float64(cs.Offline), c)
+		g(cSize, float64(cs.SizeBytes), c)
+		if s.ControllerID >= 0 {
+			g(cCtrl, float64(s.ControllerID), c)
+		}
+		if s.Rates {
+			g(cMsgIn, cs.MessagesInPerSec, c)
+			g(cBytesIn, cs.BytesInPerSec, c)
+		}
+		for _, b := range s.Brokers {
+			id, bs := strconv.Itoa(int(b.ID)), b.Stats
+			g(bReachable, boolf(b.Reachable), c, id)
+			g(bLeaders, float64(bs.Leaders), c, id)
+			g(bReplicas, float64(bs.Replicas), c, id)
+			g(bDiskUsed, float64(bs.DiskUsedBytes), c, id)
+			if bs.DiskUsableBytes >= 0 {
+				g(bDiskFree, float64(bs.DiskUsableBytes), c, id)
+			}
+			if s.Rates {
+				g(bMsgIn, bs.MessagesInPerSec, c, id)
+				g(bBytesIn, bs.BytesInPerSec, c, id)
+			}
+		}
+		for _, t := range s.Topics {
+			ts := t.Stats
+			g(tParts, float64(ts.Partitions), c, t.Name)
+			g(tURP, float64(ts.UnderReplicated), c, t.Name)
+			g(tSize, float64(ts.SizeBytes), c, t.Name)
+			if s.Rates {
+				g(tMsgIn, ts.MessagesInPerSec, c, t.Name)
+				g(tBytesIn, ts.BytesInPerSec, c, t.Name)
+			}
+			if e.partitionSeries {
+				for _, p := range t.Partitions {
+					pid := strconv.Itoa(int(p.ID))
+					if p.EndOffset >= 0 {
+						g(pEnd, float64(p.EndOffset), c, t.Name, pid)
+					}
+					g(pSize, float64(p.Stats.SizeBytes), c, t.Name, pid)
+				}
+			}
+		}
+		for _, gr := range s.Groups {
+			g(gLag, float64(gr.Stats.Lag), c, gr.ID)
+			g(gMembers, float64(gr.Stats.Members), c, gr.ID)
+			if e.partitionSeries {
+				for t, ps := range gr.Stats.PartitionLag {
+					for p, l := range ps {
+						g(gpLag, float64(l), c, gr.ID, t, strconv.Itoa(int(p)))
+					}
+				}
+			}
+		}
+	}
+}
+
+func boolf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,130 @@
+// Package history turns snapshots into metric samples for the store and keeps the store's
+// rollups and retention running.
+package history
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/gregor-kafka/gregor/internal/snapshot"
+	"github.com/gregor-kafka/gregor/internal/store"
+)
+
+// Entity names, as the API's metrics query takes them.
+func ClusterEntity(c string) string          { return "cluster:" + c }
+func BrokerEntity(c string, id int32) string { return "broker:" + c + "/" + strconv.Itoa(int(id)) }
+func TopicEntity(c, t string) string         { return "topic:" + c + "/" + t }
+func GroupEntity(c, g string) string         { return "group:" + c + "/" + g }
+func GroupPartitionEntity(c, g, t string, p int32) string {
+	return "gp:" + c + "/" + g + "/" + t + "/" + strconv.Itoa(int(p))
+}
+
+// Samples lists what is kept of a snapshot: cluster, broker, topic and group series, and
+// group-partition lag and committed offset for at most maxGroupPartitions partitions
+// (negative: none). Partition-level detail otherwise stays in the in-memory snapshots. Rates
+// are left out of a cluster's first snapshot, where they are unknown rather than zero.
+func Samples(s *snapshot.Snapshot, maxGroupPartitions int) []store.Sample {
+	at := s.Time
+	out := make([]store.Sample, 0, 16+8*len(s.Brokers)+4*len(s.Topics)+2*len(s.Groups))
+	add := func(entity, metric string, v float64) {
+		out = append(out, store.Sample{Entity: entity, Metric: metric, Time: at, Value: v})
+	}
+	rate := func(entity, metric string, v float64) {
+		if s.Rates {
+			add(entity, metric, v)
+		}
+	}
+	ce, cs := ClusterEntity(s.Cluster), s.Stats
+	add(ce, "collect_seconds", s.Took.Seconds())
+	add(ce, "collect_errors", float64(len(s.Errors)))
+	add(ce, "brokers", float64(cs.Brokers))
+	add(ce, "brokers_reachable", float64(cs.BrokersReachable))
+	add(ce, "topics", float64(cs.Topics))
+	add(ce, "partitions", float64(cs.Partitions))
+	add(ce, "under_replicated", float64(cs.UnderReplicated))
+	add(ce, "under_min_isr", float64(cs.UnderMinISR))
+	add(ce, "offline", float64(cs.Offline))
+	add(ce, "size_bytes", float64(cs.SizeBytes))
+	add(ce, "disk_used_bytes", float64(cs.DiskUsedBytes))
+	add(ce, "lag", float64(cs.Lag))
+	rate(ce, "messages_in_per_sec", cs.MessagesInPerSec)
+	rate(ce, "bytes_in_per_sec", cs.BytesInPerSec)
+	for _, b := range s.Brokers {
+		e, bs := BrokerEntity(s.Cluster, b.ID), b.Stats
+		add(e, "reachable", boolf(b.Reachable))
+		add(e, "leaders", float64(bs.Leaders))
+		add(e, "replicas", float64(bs.Replicas))
+		add(e, "disk_used_bytes", float64(bs.DiskUsedBytes))
+		if bs.DiskUsableBytes >= 0 {
+			add(e, "disk_usable_bytes", float64(bs.DiskUsableBytes))
+		}
+		rate(e, "messages_in_per_sec", bs.MessagesInPerSec)
+		rate(e, "bytes_in_per_sec", bs.BytesInPerSec)
+	}
+	for _, t := range s.Topics {
+		e, ts := TopicEntity(s.Cluster, t.Name), t.Stats
+		add(e, "size_bytes", float64(ts.SizeBytes))
+		add(e, "under_replicated", float64(ts.UnderReplicated))
+		rate(e, "messages_in_per_sec", ts.MessagesInPerSec)
+		rate(e, "bytes_in_per_sec", ts.BytesInPerSec)
+	}
+	n := 0
+	for _, g := range s.Groups {
+		e := GroupEntity(s.Cluster, g.ID)
+		add(e, "lag", float64(g.Stats.Lag))
+		add(e, "members", float64(g.Stats.Members))
+		for t, ps := range g.Stats.PartitionLag {
+			for p, lag := range ps {
+				if n >= maxGroupPartitions {
+					continue
+				}
+				n++
+				gp := GroupPartitionEntity(s.Cluster, g.ID, t, p)
+				add(gp, "lag", float64(lag))
+				add(gp, "committed", float64(g.Offsets[t][p]))
+			}
+		}
+	}
+	return out
+}
+
+func boolf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Recorder appends snapshots to the store and runs its maintenance.
+type Recorder struct {
+	Series             store.Series
+	Log                *slog.Logger
+	MaxGroupPartitions int
+}
+
+// Record appends one snapshot's samples; a failure is logged (history has a gap) and
+// collection goes on.
+func (r *Recorder) Record(ctx context.Context, s *snapshot.Snapshot) {
+	ss := Samples(s, r.MaxGroupPartitions)
+	if err := r.Series.AppendSamples(ctx, ss); err != nil {
+		r.Log.Error("history: append failed", "cluster", s.Cluster, "samples", len(ss), "err", err)
+	}
+}
+
+// Maintain runs the store's rollups and retention every interval until ctx ends.
+func (r *Recorder) Maintain(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := r.Series.Maintain(ctx); err != nil && ctx.Err() == nil {
+				r.Log.Error("history: maintenance failed", "err", err)
+			}
+		}
+	}
+}
