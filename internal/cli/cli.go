@@ -35,7 +35,16 @@ Usage:
   gregor serve [--config FILE] [--listen ADDR] [--data-dir DIR] [--demo]
   gregor version
 
-Run 'gregor serve --help' for the server's flags.
+Client commands (talk to a running server; --server URL, default $GREGOR_SERVER):
+  gregor clusters                      list the clusters and their health
+  gregor brokers [--cluster NAME]      list a cluster's brokers
+  gregor topics [--cluster NAME]       list a cluster's topics (--filter, --sort, --limit...)
+  gregor groups [--cluster NAME]       list a cluster's consumer groups
+  gregor describe-topic TOPIC          show a topic's partitions, configs and groups
+  gregor describe-group GROUP          show a consumer group's members and lag
+  Each takes -o table|json; auth from GREGOR_TOKEN, or GREGOR_USER and GREGOR_PASSWORD.
+
+Run 'gregor serve --help' or 'gregor COMMAND --help' for a command's flags.
 `
 
 // Main runs the command line and returns the process exit code.
@@ -47,6 +56,8 @@ func Main(args []string, stdout, stderr io.Writer, environ []string) int {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr, environ)
+	case "clusters", "brokers", "topics", "groups", "describe-topic", "describe-group":
+		return runClient(args[0], args[1:], stdout, stderr, environ)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "gregor", version())
 		return ExitOK

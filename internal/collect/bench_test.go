@@ -15,6 +15,7 @@ import (
 
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/kafka"
+	"github.com/gregor-kafka/gregor/internal/testkit"
 )
 
 // fakeServerEnv makes the test binary a kfake server for the benchmark (see TestMain): the
@@ -27,8 +28,14 @@ func TestMain(m *testing.M) {
 		parts, _ := strconv.Atoi(v)
 		os.Exit(serveFake(parts))
 	}
-	os.Exit(m.Run())
+	if os.Getenv(benchOnlyEnv) == "1" {
+		os.Exit(m.Run()) // benchmarks need no real cluster
+	}
+	testkit.Main(m, func(cs []*testkit.Cluster) { kc = cs[0] }, testkit.Options{Nodes: 3})
 }
+
+// benchOnlyEnv=1 skips starting the real cluster, for benchmark runs.
+const benchOnlyEnv = "GREGOR_BENCH_ONLY"
 
 // serveFake seeds a kfake cluster (2,000 topics of parts partitions, 2,000 groups with offsets
 // on 5 topics each), prints its addresses, and runs until stdin closes.

@@ -5,6 +5,8 @@ package collect
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"hash/fnv"
 	"log/slog"
 	"net/http"
@@ -12,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/kafka"
@@ -158,7 +162,17 @@ type run struct {
 	applies []func()
 }
 
+// fail records a failed part. A kadm.ShardErrors (some brokers of a fanned-out request
+// failed) becomes one error per failing broker, so the snapshot names them.
 func (r *run) fail(part string, broker int32, err error) {
+	var se *kadm.ShardErrors
+	if broker == 0 && errors.As(err, &se) && len(se.Errs) > 0 {
+		for _, e := range se.Errs {
+			r.s.Errors = append(r.s.Errors, snapshot.PartError{Part: part, Broker: e.Broker.NodeID,
+				Error: fmt.Sprintf("%s: %v", se.Name, e.Err)})
+		}
+		return
+	}
 	r.s.Errors = append(r.s.Errors, snapshot.PartError{Part: part, Broker: broker, Error: err.Error()})
 }
 

@@ -1,0 +1,551 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Exit codes of the client commands, beyond ExitOK, ExitFailure and ExitUsage.
+const (
+	// ExitUnreachable: the server could not be reached (connection refused, DNS, TLS, timeout).
+	ExitUnreachable = 3
+	// ExitAuth: the server refused the credentials (HTTP 401 or 403).
+	ExitAuth = 4
+)
+
+const (
+	defaultServer  = "http://127.0.0.1:8080"
+	defaultTimeout = 15 * time.Second
+	maxBodyBytes   = 256 << 20
+)
+
+// clientCommand describes one client command: its flags, its request and its table.
+type clientCommand struct {
+	name         string
+	arg          string   // the positional argument's name ("TOPIC"), or "" for none
+	needsCluster bool     // all but `clusters`
+	sorts        []string // the list's sort keys; nil for commands that are not lists
+	internalFlag bool     // --no-internal
+	summary      string
+	path         func(cluster, arg string) string
+	render       func(w io.Writer, body []byte) error
+}
+
+var clientCommands = map[string]*clientCommand{
+	"clusters": {
+		name: "clusters", summary: "list the clusters and their health",
+		path:   func(string, string) string { return "/api/v1/clusters" },
+		render: renderClusters,
+	},
+	"brokers": {
+		name: "brokers", needsCluster: true, summary: "list a cluster's brokers",
+		path:   func(c, _ string) string { return clusterPath(c) + "/brokers" },
+		render: renderBrokers,
+	},
+	"topics": {
+		name: "topics", needsCluster: true, summary: "list a cluster's topics",
+		sorts: []string{"name", "partitions", "size", "rate"}, internalFlag: true,
+		path:   func(c, _ string) string { return clusterPath(c) + "/topics" },
+		render: renderTopics,
+	},
+	"groups": {
+		name: "groups", needsCluster: true, summary: "list a cluster's consumer groups",
+		sorts:  []string{"name", "lag", "members"},
+		path:   func(c, _ string) string { return clusterPath(c) + "/groups" },
+		render: renderGroups,
+	},
+	"describe-topic": {
+		name: "describe-topic", arg: "TOPIC", needsCluster: true,
+		summary: "show a topic's partitions, non-default configs and consumer groups",
+		path:    func(c, t string) string { return clusterPath(c) + "/topics/" + url.PathEscape(t) },
+		render:  renderTopic,
+	},
+	"describe-group": {
+		name: "describe-group", arg: "GROUP", needsCluster: true,
+		summary: "show a consumer group's members, partitions and lag",
+		path:    func(c, g string) string { return clusterPath(c) + "/groups/" + url.PathEscape(g) },
+		render:  renderGroup,
+	},
+}
+
+func clusterPath(c string) string { return "/api/v1/clusters/" + url.PathEscape(c) }
+
+// clientOpts are the parsed flags of a client command.
+type clientOpts struct {
+	server     string
+	cluster    string
+	output     string
+	timeout    time.Duration
+	verbose    bool
+	filter     string
+	sort       string
+	desc       bool
+	noInternal bool
+	limit      int
+	offset     int
+}
+
+// runClient runs the client command name with its arguments.
+func runClient(name string, args []string, stdout, stderr io.Writer, environ []string) int {
+	cmd := clientCommands[name]
+	if cmd == nil {
+		fmt.Fprintf(stderr, "gregor: unknown command %q\n", name)
+		return ExitUsage
+	}
+	var o clientOpts
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	// No default value here: --help would print $GREGOR_SERVER, password and all.
+	fs.StringVar(&o.server, "server", "", "the gregor server's URL (default $GREGOR_SERVER, else "+defaultServer+")")
+	if cmd.needsCluster {
+		fs.StringVar(&o.cluster, "cluster", "", "the cluster's name (optional when the server has exactly one)")
+	}
+	fs.StringVar(&o.output, "o", "table", "output format: table or json")
+	fs.StringVar(&o.output, "output", "table", "output format: table or json (same as -o)")
+	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "how long to wait for the server")
+	fs.BoolVar(&o.verbose, "verbose", false, "print each request and its status to stderr (never credentials)")
+	if cmd.sorts != nil {
+		fs.StringVar(&o.filter, "filter", "", "only names containing this (case-insensitive)")
+		fs.StringVar(&o.sort, "sort", cmd.sorts[0], "sort by: "+strings.Join(cmd.sorts, ", "))
+		fs.BoolVar(&o.desc, "desc", false, "sort in descending order")
+		fs.IntVar(&o.limit, "limit", 100, "show at most this many (1 to 1000)")
+		fs.IntVar(&o.offset, "offset", 0, "skip this many")
+	}
+	if cmd.internalFlag {
+		fs.BoolVar(&o.noInternal, "no-internal", false, "hide internal topics")
+	}
+	synopsis := "gregor " + name
+	if cmd.arg != "" {
+		synopsis += " " + cmd.arg
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\n%s.\n\nFlags:\n", synopsis, clientUpperFirst(cmd.summary))
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), clientEnvHelp)
+	}
+
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "gregor %s: %s\nRun 'gregor %s --help' for usage.\n", name, fmt.Sprintf(format, a...), name)
+		return ExitUsage
+	}
+	switch {
+	case cmd.arg == "" && len(pos) > 0:
+		return usageErr("unexpected arguments: %s", strings.Join(pos, " "))
+	case cmd.arg != "" && len(pos) == 0:
+		return usageErr("missing %s argument", cmd.arg)
+	case cmd.arg != "" && len(pos) > 1:
+		return usageErr("expected one %s argument, got %d: %s", cmd.arg, len(pos), strings.Join(pos, " "))
+	case cmd.arg != "" && pos[0] == "":
+		return usageErr("%s must not be empty", cmd.arg)
+	case o.output != "table" && o.output != "json":
+		return usageErr("-o must be table or json, not %q", o.output)
+	case o.timeout <= 0:
+		return usageErr("--timeout must be positive")
+	case cmd.sorts != nil && !slices.Contains(cmd.sorts, o.sort):
+		return usageErr("--sort must be one of: %s", strings.Join(cmd.sorts, ", "))
+	case cmd.sorts != nil && (o.limit < 1 || o.limit > 1000):
+		return usageErr("--limit must be from 1 to 1000")
+	case cmd.sorts != nil && o.offset < 0:
+		return usageErr("--offset must not be negative")
+	}
+	if o.server == "" {
+		o.server = clientEnv(environ, "GREGOR_SERVER")
+	}
+	if o.server == "" {
+		o.server = defaultServer
+	}
+	arg := ""
+	if cmd.arg != "" {
+		arg = pos[0]
+	}
+
+	c, err := newClient(o.server, o.timeout, environ, o.verbose, stderr)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	return c.run(cmd, &o, arg, stdout)
+}
+
+// run resolves the cluster, fetches and prints; it returns the exit code.
+func (c *client) run(cmd *clientCommand, o *clientOpts, arg string, stdout io.Writer) int {
+	cluster := o.cluster
+	if cmd.needsCluster && cluster == "" {
+		var cerr *clientError
+		cluster, cerr = c.onlyCluster()
+		if cerr != nil {
+			return c.fail(cerr)
+		}
+	}
+	q := url.Values{}
+	if cmd.sorts != nil {
+		if o.filter != "" {
+			q.Set("q", o.filter)
+		}
+		q.Set("sort", o.sort)
+		if o.desc {
+			q.Set("order", "desc")
+		}
+		q.Set("limit", strconv.Itoa(o.limit))
+		if o.offset > 0 {
+			q.Set("offset", strconv.Itoa(o.offset))
+		}
+	}
+	if o.noInternal {
+		q.Set("internal", "false")
+	}
+	body, cerr := c.get(cmd.path(cluster, arg), q)
+	if cerr != nil {
+		return c.fail(cerr)
+	}
+	if o.output == "json" {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, bytes.TrimSpace(body), "", "  "); err != nil {
+			return c.fail(c.unexpected("the response is not JSON", body))
+		}
+		buf.WriteByte('\n')
+		if _, err := stdout.Write(buf.Bytes()); err != nil {
+			return c.fail(&clientError{code: ExitFailure, msg: "write output: " + err.Error()})
+		}
+		return ExitOK
+	}
+	var out bytes.Buffer
+	if err := cmd.render(&out, body); err != nil {
+		return c.fail(c.unexpected(err.Error(), body))
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		return c.fail(&clientError{code: ExitFailure, msg: "write output: " + err.Error()})
+	}
+	return ExitOK
+}
+
+const clientEnvHelp = `
+Environment:
+  GREGOR_SERVER                   the server's URL when --server is not given
+  GREGOR_TOKEN                    an API token, sent as "Authorization: Bearer ..."
+  GREGOR_USER, GREGOR_PASSWORD    HTTP basic credentials, used when GREGOR_TOKEN is not set
+
+Exit codes: 0 ok, 1 the server answered with an error, 2 bad flags or arguments,
+3 the server could not be reached, 4 authentication or authorization refused.
+`
+
+// parseInterspersed parses flags that may come before or after positional arguments
+// ("describe-topic orders --cluster prod"); everything after "--" is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+func clientUpperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func clientEnv(environ []string, name string) string {
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// clientError is a failure with its exit code; msg and hint are printed after "gregor: ".
+type clientError struct {
+	code int
+	msg  string
+	hint string
+}
+
+// client talks to a gregor server's REST API.
+type client struct {
+	base     *url.URL
+	shown    string // the server URL as printed: without any password in it
+	hc       *http.Client
+	timeout  time.Duration
+	verbose  bool
+	stderr   io.Writer
+	authKind string // "", "token" or "basic"
+	authVal  string // the Authorization header's value; never printed
+	userOnly bool   // GREGOR_USER or GREGOR_PASSWORD set without the other
+	secrets  []string
+}
+
+func newClient(server string, timeout time.Duration, environ []string, verbose bool, stderr io.Writer) (*client, error) {
+	u, err := url.Parse(strings.TrimSpace(server))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		shown := "a malformed URL"
+		if err == nil {
+			shown = strconv.Quote(u.Redacted())
+		}
+		return nil, fmt.Errorf("--server must be an http:// or https:// URL with a host, not %s", shown)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath, u.RawQuery, u.Fragment = "", "", ""
+	c := &client{base: u, shown: u.Redacted(), timeout: timeout, verbose: verbose, stderr: stderr}
+	c.hc = &http.Client{Timeout: timeout}
+	if p, ok := u.User.Password(); ok {
+		c.secrets = append(c.secrets, p)
+	}
+	token := clientEnv(environ, "GREGOR_TOKEN")
+	user, pass := clientEnv(environ, "GREGOR_USER"), clientEnv(environ, "GREGOR_PASSWORD")
+	enc := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	// Every credential in the environment is a secret, used or not.
+	for _, s := range []string{token, pass, enc} {
+		if s != "" && (s != enc || (user != "" && pass != "")) {
+			c.secrets = append(c.secrets, s)
+		}
+	}
+	switch {
+	case token != "":
+		c.authKind, c.authVal = "token", "Bearer "+token
+	case user != "" && pass != "":
+		c.authKind, c.authVal = "basic", "Basic "+enc
+	default:
+		c.userOnly = user != "" || pass != ""
+	}
+	return c, nil
+}
+
+// redact hides the credentials in text that came from elsewhere (a server's message, a
+// proxy's page), in case it echoes them. Very short secrets are left: replacing them would
+// mangle the text and they would not be recognisable in it anyway.
+func (c *client) redact(s string) string {
+	for _, sec := range c.secrets {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
+		}
+	}
+	return s
+}
+
+func (c *client) logf(format string, a ...any) {
+	if c.verbose {
+		fmt.Fprintf(c.stderr, "gregor: "+format+"\n", a...)
+	}
+}
+
+// fail prints e and returns its exit code.
+func (c *client) fail(e *clientError) int {
+	fmt.Fprintf(c.stderr, "gregor: %s\n", c.redact(e.msg))
+	if e.hint != "" {
+		fmt.Fprintf(c.stderr, "gregor: hint: %s\n", e.hint)
+	}
+	return e.code
+}
+
+// get fetches path with query and returns the body of a 2xx answer.
+func (c *client) get(path string, q url.Values) ([]byte, *clientError) {
+	u := *c.base
+	u.RawPath = c.base.EscapedPath() + path
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	}
+	u.RawQuery = q.Encode()
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, &clientError{code: ExitUsage, msg: "bad request URL: " + err.Error()}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "gregor-cli/"+version())
+	if c.authVal != "" {
+		req.Header.Set("Authorization", c.authVal)
+	}
+	auth := "no credentials"
+	switch c.authKind {
+	case "token":
+		auth = "bearer token from GREGOR_TOKEN"
+	case "basic":
+		auth = "basic auth from GREGOR_USER/GREGOR_PASSWORD"
+	}
+	c.logf("GET %s (%s)", u.Redacted(), auth)
+	start := time.Now()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, c.unreachable(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, c.unreachable(err)
+	}
+	c.logf("%s in %s, %d bytes", resp.Status, time.Since(start).Round(time.Millisecond), len(body))
+	if len(body) > maxBodyBytes {
+		return nil, &clientError{code: ExitFailure, msg: fmt.Sprintf("the response from %s is larger than %d MiB", c.shown, maxBodyBytes>>20)}
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if !json.Valid(body) {
+			return nil, c.unexpectedStatus(resp, "not JSON", body)
+		}
+		return body, nil
+	}
+	msg := envelopeMessage(body)
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		if msg == "" {
+			msg = "the server answered " + resp.Status
+		}
+		return nil, &clientError{code: ExitAuth, msg: msg, hint: c.authHint(resp.StatusCode)}
+	}
+	if msg == "" {
+		return nil, c.unexpectedStatus(resp, "not an API error", body)
+	}
+	return nil, &clientError{code: ExitFailure, msg: msg}
+}
+
+// envelopeMessage is the message of an API error envelope, or "" when body is not one.
+func envelopeMessage(body []byte) string {
+	var env struct {
+		Error *struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &env) != nil || env.Error == nil {
+		return ""
+	}
+	if env.Error.Message != "" {
+		return env.Error.Message
+	}
+	return env.Error.Code
+}
+
+func (c *client) authHint(status int) string {
+	switch {
+	case c.authKind == "token" && status == http.StatusForbidden:
+		return "the token in GREGOR_TOKEN is not allowed to do this; set GREGOR_TOKEN, or GREGOR_USER and GREGOR_PASSWORD, to credentials that are"
+	case c.authKind == "basic" && status == http.StatusForbidden:
+		return "the user in GREGOR_USER is not allowed to do this; set GREGOR_TOKEN, or GREGOR_USER and GREGOR_PASSWORD, to credentials that are"
+	case c.authKind == "token":
+		return "the token in GREGOR_TOKEN was refused; set a valid GREGOR_TOKEN, or GREGOR_USER and GREGOR_PASSWORD"
+	case c.authKind == "basic":
+		return "the credentials in GREGOR_USER and GREGOR_PASSWORD were refused; check them, or set GREGOR_TOKEN"
+	case c.userOnly:
+		return "set both GREGOR_USER and GREGOR_PASSWORD (only one is set), or set GREGOR_TOKEN"
+	}
+	return "set GREGOR_TOKEN, or GREGOR_USER and GREGOR_PASSWORD, to authenticate"
+}
+
+// unreachable describes a failure to talk to the server at all.
+func (c *client) unreachable(err error) *clientError {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var ne net.Error
+	reason := err.Error()
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		reason = fmt.Sprintf("no answer within %s (see --timeout)", c.timeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		reason = "connection refused"
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		reason = fmt.Sprintf("no answer within %s (see --timeout)", c.timeout)
+	}
+	return &clientError{code: ExitUnreachable, msg: fmt.Sprintf("cannot reach %s: %s", c.shown, reason)}
+}
+
+// unexpectedStatus is an answer that is not the API's: not JSON, or an error without the
+// error envelope (a proxy's page, another service on that port).
+func (c *client) unexpectedStatus(resp *http.Response, what string, body []byte) *clientError {
+	ct := resp.Header.Get("Content-Type")
+	if ct == "" {
+		ct = "none"
+	}
+	msg := fmt.Sprintf("unexpected response from %s: %s with Content-Type %s, %s", c.shown, resp.Status, ct, what)
+	if s := bodySnippet(body); s != "" {
+		msg += ": " + s
+	}
+	e := &clientError{code: ExitFailure, msg: msg}
+	if resp.StatusCode < 300 || resp.StatusCode == http.StatusNotFound {
+		e.hint = "is " + c.shown + " a gregor server? Set --server or GREGOR_SERVER"
+	}
+	return e
+}
+
+// unexpected is a 2xx answer this client does not understand.
+func (c *client) unexpected(what string, body []byte) *clientError {
+	msg := fmt.Sprintf("unexpected response from %s: %s", c.shown, what)
+	if !json.Valid(body) {
+		if s := bodySnippet(body); s != "" {
+			msg += ": " + s
+		}
+	}
+	return &clientError{code: ExitFailure, msg: msg}
+}
+
+// snippet is the start of body, on one line, for an error message.
+func bodySnippet(body []byte) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if len(s) > 120 {
+		s = s[:120] + "..."
+	}
+	if s == "" {
+		return ""
+	}
+	return strconv.Quote(s)
+}
+
+// onlyCluster is the server's one cluster, for commands run without --cluster.
+func (c *client) onlyCluster() (string, *clientError) {
+	body, cerr := c.get("/api/v1/clusters", nil)
+	if cerr != nil {
+		return "", cerr
+	}
+	var list struct {
+		Clusters *[]struct {
+			Name string `json:"name"`
+		} `json:"clusters"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil || list.Clusters == nil {
+		return "", c.unexpected(`no "clusters" list`, body)
+	}
+	names := make([]string, 0, len(*list.Clusters))
+	for _, cl := range *list.Clusters {
+		names = append(names, cl.Name)
+	}
+	switch len(names) {
+	case 1:
+		c.logf("using cluster %q, the server's only one", names[0])
+		return names[0], nil
+	case 0:
+		return "", &clientError{code: ExitUsage, msg: "--cluster is required, and the server has no clusters"}
+	}
+	return "", &clientError{code: ExitUsage, msg: fmt.Sprintf("--cluster is required: the server has %d clusters: %s", len(names), strings.Join(names, ", "))}
+}
