@@ -80,7 +80,7 @@ func (s *Service) Bootstrap(ctx context.Context, adminPassword string, demo bool
 	}
 	if adminPassword == "" {
 		if !demo {
-			return "", errors.New("auth: GREGOR_ADMIN_PASSWORD must be set on the first start (no admin user exists yet)")
+			return "", errorf(BadRequest, "GREGOR_ADMIN_PASSWORD must be set on the first start (no admin user exists yet)")
 		}
 		adminPassword = rand.Text() // 26 characters, 128 random bits
 		generated = adminPassword
@@ -91,7 +91,7 @@ func (s *Service) Bootstrap(ctx context.Context, adminPassword string, demo bool
 	case errors.As(err, &ae) && ae.Kind == Conflict:
 		return "", nil // another Gregor instance sharing the store created it first
 	case errors.As(err, &ae):
-		return "", fmt.Errorf("auth: GREGOR_ADMIN_PASSWORD: %s", ae.Msg)
+		return "", errorf(BadRequest, "GREGOR_ADMIN_PASSWORD: %s", ae.Msg)
 	case err != nil:
 		return "", err
 	}

@@ -6,15 +6,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/gregor-kafka/gregor/internal/scrape"
 	"github.com/gregor-kafka/gregor/internal/testkit"
@@ -44,6 +49,7 @@ func TestMain(m *testing.M) {
 type proc struct {
 	cmd    *exec.Cmd
 	URL    string
+	stdout *syncBuffer
 	stderr *syncBuffer
 	done   chan error
 }
@@ -66,7 +72,7 @@ func startGregor(t *testing.T, env []string, args ...string) *proc {
 	args = append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, args...)
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(append(os.Environ(), "GREGOR_ADMIN_PASSWORD="+adminPassword), env...)
-	p := &proc{cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	p := &proc{cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	cmd.Stderr = p.stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -79,6 +85,7 @@ func startGregor(t *testing.T, env []string, args ...string) *proc {
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
+			fmt.Fprintln(p.stdout, sc.Text())
 			if u, ok := strings.CutPrefix(sc.Text(), "Gregor is serving on "); ok {
 				urls <- u
 			}
@@ -312,5 +319,242 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	if !strings.Contains(p.stderr.String(), "shutting down") {
 		t.Fatalf("no shutdown log:\n%s", p.stderr.String())
+	}
+}
+
+// TestServeAdminBootstrap: a real deployment refuses to start without GREGOR_ADMIN_PASSWORD;
+// --demo makes a password, prints it, and it logs in.
+func TestServeAdminBootstrap(t *testing.T) {
+	cfg := writeConfig(t, "clusters:\n  - name: x\n    bootstrap: [127.0.0.1:1]\n")
+	cmd := exec.Command(binary, "serve", "--config", cfg, "--listen", "127.0.0.1:0", "--data-dir", t.TempDir())
+	cmd.Env = append(os.Environ(), "GREGOR_ADMIN_PASSWORD=")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), "GREGOR_ADMIN_PASSWORD") {
+		t.Fatalf("exit %v, stderr:\n%s", err, stderr.String())
+	}
+
+	p := startGregor(t, []string{"GREGOR_ADMIN_PASSWORD="}, "--demo")
+	var pw string
+	for _, l := range strings.Split(p.stdout.String(), "\n") {
+		if rest, ok := strings.CutPrefix(l, "Created user admin with password "); ok {
+			pw, _, _ = strings.Cut(rest, " ")
+		}
+	}
+	if len(pw) < 20 {
+		t.Fatalf("no generated password on stdout:\n%s", p.stdout.String())
+	}
+	if strings.Contains(p.stderr.String(), pw) {
+		t.Fatal("the generated password is in the log")
+	}
+	body := fmt.Sprintf(`{"user":"admin","password":%q}`, pw)
+	resp, err := http.Post(p.URL+"/api/v1/auth/login", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(resp.Cookies()) != 1 {
+		t.Fatalf("login with the printed password: %s", resp.Status)
+	}
+	resp, err = http.Get(p.URL + "/api/v1/clusters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("anonymous API call: %s", resp.Status)
+	}
+}
+
+// TestServeMetricsAndHistory: /metrics (no user needed) exposes gregor_ series for the demo
+// cluster, and the history store answers a chart query with the rates of the last seconds.
+func TestServeMetricsAndHistory(t *testing.T) {
+	cfg := writeConfig(t, "collect:\n  interval: 1s\n")
+	p := startGregor(t, nil, "--config", cfg, "--demo")
+	waitReady(t, p)
+	time.Sleep(3500 * time.Millisecond) // a few cycles
+	resp, err := http.Get(p.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`gregor_cluster_topics{cluster="demo"} 5`, `gregor_cluster_brokers_reachable{cluster="demo"} 3`,
+		`gregor_collect_cycles_total{cluster="demo"}`, `gregor_group_lag{cluster="demo",group="billing"}`, "go_goroutines"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	var q struct {
+		Points []struct {
+			Avg float64 `json:"avg"`
+		} `json:"points"`
+	}
+	if err := getJSON(p.URL+"/api/v1/metrics/query?entity=topic:demo/clickstream&metric=messages_in_per_sec&from=-1m&step=1s", &q); err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Points) < 2 {
+		t.Fatalf("history points: %+v", q.Points)
+	}
+	for _, pt := range q.Points {
+		if pt.Avg <= 0 || pt.Avg > 200 {
+			t.Fatalf("clickstream rate %v msg/s; the demo writes about 30", pt.Avg)
+		}
+	}
+}
+
+// TestServeAPIMatchesKafka: on the real cluster, the API's topics, topic, groups, group and
+// brokers answers equal what Kafka says through kadm, and the CLI prints them.
+func TestServeAPIMatchesKafka(t *testing.T) {
+	testkit.Need(t, kc)
+	ctx := context.Background()
+	adm, err := kc.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adm.Close()
+	if _, err := adm.CreateTopic(ctx, 3, 3, nil, "payments.v1"); err != nil {
+		t.Fatal(err)
+	}
+	prod, err := kgo.NewClient(append(kc.ClientOpts(), kgo.DefaultProduceTopic("payments.v1"),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prod.Close()
+	for i := range 90 { // 30 per partition
+		r := kgo.StringRecord(fmt.Sprint(i))
+		r.Partition = int32(i % 3)
+		if err := prod.ProduceSync(ctx, r).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	offs := kadm.Offsets{}
+	offs.Add(kadm.Offset{Topic: "payments.v1", Partition: 1, At: 2, LeaderEpoch: -1})
+	if _, err := adm.CommitOffsets(ctx, "ledger", offs); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, fmt.Sprintf("collect:\n  interval: 1s\nclusters:\n  - name: local\n    bootstrap: [%s]\n", strings.Join(kc.Bootstrap(), ", ")))
+	p := startGregor(t, nil, "--config", cfg)
+	waitReady(t, p)
+
+	ends, err := adm.ListEndOffsets(ctx, "payments.v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := adm.Metadata(ctx, "payments.v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type part struct {
+		ID        int32   `json:"id"`
+		Leader    int32   `json:"leader"`
+		Replicas  []int32 `json:"replicas"`
+		ISR       []int32 `json:"isr"`
+		EndOffset int64   `json:"end_offset"`
+	}
+	var topic struct {
+		Partitions []part `json:"partitions"`
+		Groups     []struct {
+			ID  string `json:"id"`
+			Lag int64  `json:"lag"`
+		} `json:"groups"`
+	}
+	// Cycles run every second; wait for one that has the new topic's offsets.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		err := getJSON(p.URL+"/api/v1/clusters/local/topics/payments.v1", &topic)
+		if err == nil && len(topic.Partitions) == 3 && topic.Partitions[2].EndOffset == ends["payments.v1"][2].Offset && len(topic.Groups) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("topic never matched: %+v %v", topic, err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	var total int64
+	for _, kp := range md.Topics["payments.v1"].Partitions.Sorted() {
+		gp := topic.Partitions[kp.Partition]
+		e := ends["payments.v1"][kp.Partition].Offset
+		total += e
+		if gp.Leader != kp.Leader || !slices.Equal(gp.Replicas, kp.Replicas) || !slices.Equal(gp.ISR, kp.ISR) || gp.EndOffset != e {
+			t.Fatalf("partition %d: api %+v, kafka %+v end %d", kp.Partition, gp, kp, e)
+		}
+	}
+	wantLag := ends["payments.v1"][1].Offset - 2
+	if total != 90 || topic.Groups[0].ID != "ledger" || topic.Groups[0].Lag != wantLag {
+		t.Fatalf("total %d, groups %+v, want lag %d", total, topic.Groups, wantLag)
+	}
+
+	var list struct {
+		Total int `json:"total"`
+		Items []struct {
+			Name       string `json:"name"`
+			Partitions int    `json:"partitions"`
+			Messages   int64  `json:"messages"`
+		} `json:"items"`
+	}
+	if err := getJSON(p.URL+"/api/v1/clusters/local/topics?q=payments&internal=false", &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Total != 1 || list.Items[0].Partitions != 3 || list.Items[0].Messages != 90 {
+		t.Fatalf("topics list %+v", list)
+	}
+	var group struct {
+		State      string `json:"state"`
+		Partitions []struct {
+			Topic     string `json:"topic"`
+			Partition int32  `json:"partition"`
+			Committed *int64 `json:"committed"`
+			Lag       *int64 `json:"lag"`
+		} `json:"partitions"`
+	}
+	if err := getJSON(p.URL+"/api/v1/clusters/local/groups/ledger", &group); err != nil {
+		t.Fatal(err)
+	}
+	described, err := adm.DescribeGroups(ctx, "ledger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gp := group.Partitions
+	if group.State != described["ledger"].State || len(gp) != 1 || gp[0].Partition != 1 || *gp[0].Committed != 2 || *gp[0].Lag != wantLag {
+		t.Fatalf("group %+v, kafka state %q", group, described["ledger"].State)
+	}
+	var brokers struct {
+		Brokers []struct {
+			ID      int32 `json:"id"`
+			LogDirs []struct {
+				TotalBytes int64 `json:"total_bytes"`
+			} `json:"log_dirs"`
+			Stats struct {
+				Replicas int `json:"replicas"`
+			} `json:"stats"`
+		} `json:"brokers"`
+	}
+	if err := getJSON(p.URL+"/api/v1/clusters/local/brokers", &brokers); err != nil {
+		t.Fatal(err)
+	}
+	if len(brokers.Brokers) != 3 {
+		t.Fatalf("brokers %+v", brokers)
+	}
+	for _, b := range brokers.Brokers {
+		if len(b.LogDirs) != 1 || b.LogDirs[0].TotalBytes <= 0 || b.Stats.Replicas < 3 {
+			t.Fatalf("broker %+v", b)
+		}
+	}
+
+	// The CLI, as a script would run it.
+	cmd := exec.Command(binary, "describe-group", "ledger", "--server", p.URL)
+	cmd.Env = append(os.Environ(), "GREGOR_USER=admin", "GREGOR_PASSWORD="+adminPassword, "GREGOR_TOKEN=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "payments.v1") || strings.Contains(string(out), adminPassword) {
+		t.Fatalf("gregor describe-group: %v\n%s", err, out)
+	}
+	cmd = exec.Command(binary, "describe-topic", "nope", "--server", p.URL)
+	cmd.Env = append(os.Environ(), "GREGOR_USER=admin", "GREGOR_PASSWORD="+adminPassword, "GREGOR_TOKEN=")
+	out, err = cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), `no topic "nope" in cluster "local"`) {
+		t.Fatalf("describe-topic of a missing topic: %v\n%s", err, out)
 	}
 }
