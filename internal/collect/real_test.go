@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -220,4 +221,69 @@ func TestRealNoGoroutineLeak(t *testing.T) {
 	t.Logf("100 cycles in %s", time.Since(start))
 	cl.Close()
 	c.o.HTTP.CloseIdleConnections()
+}
+
+// TestRealBothGroupProtocols: a KIP-848 consumer-protocol group and a classic group, live on
+// the real cluster, are both described with their members and assignments.
+func TestRealBothGroupProtocols(t *testing.T) {
+	testkit.Need(t, kc)
+	if strings.HasPrefix(kc.Version, "3.") {
+		t.Skip("the consumer group protocol (KIP-848) is generally available from Kafka 4.0")
+	}
+	ctx := context.Background()
+	adm, err := kc.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adm.Close()
+	if _, err := adm.CreateTopic(ctx, 4, 3, nil, "events"); err != nil {
+		t.Fatal(err)
+	}
+	consume := func(group string, opts ...kgo.Opt) {
+		cl, err := kgo.NewClient(append(append(kc.ClientOpts(), kgo.ConsumerGroup(group), kgo.ConsumeTopics("events"),
+			kgo.ClientID(group+"-client")), opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for cctx.Err() == nil {
+				cl.PollFetches(cctx)
+			}
+		}()
+		t.Cleanup(func() { cancel(); <-done; cl.Close() })
+	}
+	consume("next-gen", kgo.Balancers(kgo.RangeBalancer()), kgo.ServerSideBalancer())
+	consume("old-school")
+
+	c := realCollector(t)
+	c.o.Metrics = nil // scrapes are not what this test is about
+	for deadline := time.Now().Add(45 * time.Second); ; {
+		s := c.Cycle(ctx)
+		ng, og := s.Groups["next-gen"], s.Groups["old-school"]
+		if ng != nil && og != nil && assigned(ng) == 4 && assigned(og) == 4 {
+			if ng.Type != "consumer" || og.Type != "classic" || ng.State != "Stable" || og.State != "Stable" ||
+				ng.Members[0].ClientID != "next-gen-client" || og.ProtocolType != "consumer" {
+				t.Fatalf("next-gen %+v\nold-school %+v", ng, og)
+			}
+			t.Logf("next-gen: %s %s assignor %q, members %+v", ng.Type, ng.State, ng.Assignor, ng.Members)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("groups never stable with 4 partitions assigned: %+v %+v (errors %+v)", ng, og, s.Errors)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+func assigned(g *snapshot.Group) int {
+	n := 0
+	for _, m := range g.Members {
+		for _, ps := range m.Assignment {
+			n += len(ps)
+		}
+	}
+	return n
 }
