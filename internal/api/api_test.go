@@ -184,16 +184,17 @@ func TestNotFoundAndBadRequests(t *testing.T) {
 	s, _ := fixture(t)
 	h := s.Handler()
 	for path, want := range map[string]string{
-		"/api/v1/clusters/nope":                             `no cluster named "nope"`,
-		"/api/v1/clusters/fake/topics/nope":                 `no topic "nope" in cluster "fake"`,
-		"/api/v1/clusters/fake/groups/nope":                 `no group "nope" in cluster "fake"`,
-		"/api/v1/clusters/fake/brokers/99":                  `no broker 99 in cluster "fake"`,
-		"/api/v1/clusters/fake/brokers/x":                   "broker id must be an integer",
-		"/api/v1/clusters/fake/topics?sort=color":           "sort must be one of: name, partitions, size, rate",
-		"/api/v1/clusters/fake/topics?limit=0":              "limit must be an integer from 1 to 1000",
-		"/api/v1/clusters/fake/groups?order=up":             "order must be asc or desc",
-		"/api/v1/metrics/query?entity=x":                    "entity and metric are required, e.g. entity=topic:prod/orders&metric=messages_in_per_sec",
-		"/api/v1/metrics/query?entity=x&metric=y&from=soon": "from: want RFC 3339 (2026-01-02T15:04:05Z), Unix seconds, or -1h",
+		"/api/v1/clusters/nope":                                `no cluster named "nope"`,
+		"/api/v1/clusters/fake/topics/nope":                    `no topic "nope" in cluster "fake"`,
+		"/api/v1/clusters/fake/groups/nope":                    `no group "nope" in cluster "fake"`,
+		"/api/v1/clusters/fake/brokers/99":                     `no broker 99 in cluster "fake"`,
+		"/api/v1/clusters/fake/brokers/x":                      "broker id must be an integer",
+		"/api/v1/clusters/fake/topics?sort=color":              "sort must be one of: name, partitions, size, rate",
+		"/api/v1/clusters/fake/topics?limit=0":                 "limit must be an integer from 1 to 1000",
+		"/api/v1/clusters/fake/groups?order=up":                "order must be asc or desc",
+		"/api/v1/metrics/query?entity=x":                       "entity and metric are required, e.g. entity=topic:prod/orders&metric=messages_in_per_sec",
+		"/api/v1/metrics/query?entity=x&metric=y&from=soon":    "from: want RFC 3339 (2026-01-02T15:04:05Z), Unix seconds, or -1h",
+		"/api/v1/metrics/query?entity=x&metric=y&step=1.0005s": "step must be a duration of at least 1s in whole milliseconds, e.g. 60s",
 	} {
 		code, body := get(t, h, path)
 		e := body["error"].(map[string]any)

@@ -164,6 +164,25 @@ func TestSessionFlow(t *testing.T) {
 	}
 }
 
+// A bad role next to a new password changes nothing: the old password still logs in.
+func TestUpdateUserAllOrNothing(t *testing.T) {
+	e := newAuthEnv(t)
+	rec := e.do("PUT", "/api/v1/users/viewer", `{"password":"brand-new-pw","role":"god"}`, basic("admin"))
+	if rec.Code != 400 {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	if rec := e.do("GET", "/api/v1/clusters", "", basic("viewer")); rec.Code != 200 {
+		t.Fatalf("the old password stopped working: %d", rec.Code)
+	}
+	rec = e.do("PUT", "/api/v1/users/admin", `{"password":"other-pw-123","role":"viewer"}`, basic("admin"))
+	if rec.Code != 409 {
+		t.Fatalf("demoting the last admin: %d %s", rec.Code, rec.Body)
+	}
+	if rec := e.do("GET", "/api/v1/users", "", basic("admin")); rec.Code != 200 {
+		t.Fatalf("the admin's password changed on a refused update: %d", rec.Code)
+	}
+}
+
 func TestBodiesRefusedClearly(t *testing.T) {
 	e := newAuthEnv(t)
 	for body, want := range map[string]string{

@@ -68,7 +68,7 @@ func (s *Server) handleLogin() http.HandlerFunc {
 		}
 		cookie, csrf, err := s.auth.Login(r.Context(), req.User, req.Password)
 		if err != nil {
-			s.log.Info("login refused", "user", req.User, "remote", r.RemoteAddr)
+			s.log.Info("login refused", "remote", r.RemoteAddr) // no name: it often holds a mistyped password
 			s.writeError(w, r, err)
 			return
 		}
@@ -231,17 +231,9 @@ func (s *Server) handleUpdateUser() http.HandlerFunc {
 			s.writeError(w, r, errorf(KindBadRequest, "give password and/or role"))
 			return
 		}
-		if req.Password != nil {
-			if err := s.auth.SetPassword(r.Context(), name, *req.Password); err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-		}
-		if req.Role != nil {
-			if err := s.auth.SetRole(r.Context(), name, *req.Role); err != nil {
-				s.writeError(w, r, err)
-				return
-			}
+		if err := s.auth.UpdateUser(r.Context(), name, req.Password, req.Role); err != nil {
+			s.writeError(w, r, err)
+			return
 		}
 		s.log.Info("user updated", "user", name, "password_changed", req.Password != nil, "by", principal(r).User)
 		w.WriteHeader(http.StatusNoContent)

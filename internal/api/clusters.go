@@ -34,9 +34,9 @@ type brokerRef struct {
 	Reachable bool   `json:"reachable"`
 }
 
-func summarize(c Cluster) clusterSummary {
+// summarize describes a cluster from snapshot s (nil: not collected yet).
+func summarize(c Cluster, s *snapshot.Snapshot) clusterSummary {
 	out := clusterSummary{Name: c.Name(), Labels: c.Labels(), Status: "pending", ControllerID: -1, Brokers: []brokerRef{}}
-	s := c.Latest()
 	if s == nil {
 		return out
 	}
@@ -68,7 +68,7 @@ func (s *Server) handleClusters() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		out := make([]clusterSummary, 0, len(s.clusters))
 		for _, c := range s.clusters {
-			out = append(out, summarize(c))
+			out = append(out, summarize(c, c.Latest()))
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"clusters": out})
 	}
@@ -85,7 +85,7 @@ func (s *Server) handleCluster() http.HandlerFunc {
 			clusterSummary
 			Timings  map[string]float64 `json:"timings_ms,omitempty"`
 			Requests int64              `json:"requests"`
-		}{clusterSummary: summarize(c)}
+		}{clusterSummary: summarize(c, snap)}
 		if snap != nil {
 			out.Timings = map[string]float64{}
 			for k, v := range snap.Timings {

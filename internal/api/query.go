@@ -35,8 +35,8 @@ func (s *Server) handleQuery() http.HandlerFunc {
 		}
 		step := max(to.Sub(from)/300, 15*time.Second).Truncate(time.Second)
 		if st := v.Get("step"); st != "" {
-			if step, err = time.ParseDuration(st); err != nil || step < time.Second {
-				s.writeError(w, r, errorf(KindBadRequest, "step must be a duration of at least 1s, e.g. 60s"))
+			if step, err = time.ParseDuration(st); err != nil || step < time.Second || step%time.Millisecond != 0 {
+				s.writeError(w, r, errorf(KindBadRequest, "step must be a duration of at least 1s in whole milliseconds, e.g. 60s"))
 				return
 			}
 		}

@@ -94,22 +94,28 @@ func (s *Service) updateUser(ctx context.Context, u store.User) error {
 
 // SetPassword sets a user's password. Existing sessions and tokens stay valid.
 func (s *Service) SetPassword(ctx context.Context, name, password string) error {
-	h, err := s.hashPassword(password)
-	if err != nil {
-		return err
-	}
-	u, err := s.getUser(ctx, name)
-	if err != nil {
-		return err
-	}
-	u.PasswordHash = h
-	return s.updateUser(ctx, u)
+	return s.UpdateUser(ctx, name, &password, nil)
 }
 
 // SetRole sets a user's role; the last admin cannot be demoted.
 func (s *Service) SetRole(ctx context.Context, name string, role store.Role) error {
-	if err := checkRole(role); err != nil {
-		return err
+	return s.UpdateUser(ctx, name, nil, &role)
+}
+
+// UpdateUser changes a user's password and/or role (nil: unchanged) in one write, after
+// checking both, so a bad role never leaves a changed password behind.
+func (s *Service) UpdateUser(ctx context.Context, name string, password *string, role *store.Role) error {
+	var hash []byte
+	if role != nil {
+		if err := checkRole(*role); err != nil {
+			return err
+		}
+	}
+	if password != nil {
+		var err error
+		if hash, err = s.hashPassword(*password); err != nil {
+			return err
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -117,12 +123,17 @@ func (s *Service) SetRole(ctx context.Context, name string, role store.Role) err
 	if err != nil {
 		return err
 	}
-	if u.Role == store.RoleAdmin && role != store.RoleAdmin {
-		if err := s.keepAnAdmin(ctx, "demote"); err != nil {
-			return err
+	if role != nil {
+		if u.Role == store.RoleAdmin && *role != store.RoleAdmin {
+			if err := s.keepAnAdmin(ctx, "demote"); err != nil {
+				return err
+			}
 		}
+		u.Role = *role
 	}
-	u.Role = role
+	if hash != nil {
+		u.PasswordHash = hash
+	}
 	return s.updateUser(ctx, u)
 }
 

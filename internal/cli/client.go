@@ -171,7 +171,7 @@ func runClient(name string, args []string, stdout, stderr io.Writer, environ []s
 		return usageErr("--offset must not be negative")
 	}
 	if o.server == "" {
-		o.server = clientEnv(environ, "GREGOR_SERVER")
+		o.server = envValue(environ, "GREGOR_SERVER")
 	}
 	if o.server == "" {
 		o.server = defaultServer
@@ -276,15 +276,6 @@ func clientUpperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func clientEnv(environ []string, name string) string {
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
-			return v
-		}
-	}
-	return ""
-}
-
 // clientError is a failure with its exit code; msg and hint are printed after "gregor: ".
 type clientError struct {
 	code int
@@ -322,8 +313,8 @@ func newClient(server string, timeout time.Duration, environ []string, verbose b
 	if p, ok := u.User.Password(); ok {
 		c.secrets = append(c.secrets, p)
 	}
-	token := clientEnv(environ, "GREGOR_TOKEN")
-	user, pass := clientEnv(environ, "GREGOR_USER"), clientEnv(environ, "GREGOR_PASSWORD")
+	token := envValue(environ, "GREGOR_TOKEN")
+	user, pass := envValue(environ, "GREGOR_USER"), envValue(environ, "GREGOR_PASSWORD")
 	enc := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
 	// Every credential in the environment is a secret, used or not.
 	for _, s := range []string{token, pass, enc} {

@@ -96,7 +96,7 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, adminPassword s
 		return err
 	}
 	defer st.Close()
-	authn := auth.New(st, auth.Options{})
+	authn := auth.New(st, auth.Options{SecureCookies: cfg.Server.SecureCookies})
 	generated, err := authn.Bootstrap(ctx, adminPassword, withDemo)
 	if err != nil {
 		var ae *auth.Error
@@ -226,10 +226,6 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 }
 
 func envValue(environ []string, name string) string {
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
-			return v
-		}
-	}
-	return ""
+	v, _ := config.LookupEnv(environ, name)
+	return v
 }

@@ -37,9 +37,10 @@ type Options struct {
 
 // Collector polls one cluster.
 type Collector struct {
-	o      Options
-	latest atomic.Pointer[snapshot.Snapshot]
-	mu     sync.Mutex // serialises cycles
+	o        Options
+	latest   atomic.Pointer[snapshot.Snapshot]
+	mu       sync.Mutex         // serialises cycles
+	lastGood *snapshot.Snapshot // last snapshot with metadata and offsets, for rates
 }
 
 // New returns a collector; Run starts its loop.
@@ -122,8 +123,8 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// Cycle runs one collection, derives rates against the previous snapshot, publishes and
-// returns the new snapshot.
+// Cycle runs one collection, derives rates against the last good snapshot, publishes and
+// returns the new snapshot (a cycle cut short by ctx is returned but not published).
 func (c *Collector) Cycle(ctx context.Context) *snapshot.Snapshot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -144,7 +145,13 @@ func (c *Collector) Cycle(ctx context.Context) *snapshot.Snapshot {
 		}
 		return s.Errors[i].Broker < s.Errors[j].Broker
 	})
-	snapshot.Derive(c.latest.Load(), s)
+	if ctx.Err() != nil {
+		return s // cancelled (shutting down): what failed is our doing, not the cluster's
+	}
+	snapshot.Derive(c.lastGood, s)
+	if !s.Failed("offsets") {
+		c.lastGood = s
+	}
 	c.latest.Store(s)
 	if c.o.OnSnapshot != nil {
 		c.o.OnSnapshot(s)
@@ -166,9 +173,13 @@ type run struct {
 // failed) becomes one error per failing broker, so the snapshot names them.
 func (r *run) fail(part string, broker int32, err error) {
 	var se *kadm.ShardErrors
-	if broker == 0 && errors.As(err, &se) && len(se.Errs) > 0 {
+	if broker == snapshot.NoBroker && errors.As(err, &se) && len(se.Errs) > 0 {
 		for _, e := range se.Errs {
-			r.s.Errors = append(r.s.Errors, snapshot.PartError{Part: part, Broker: e.Broker.NodeID,
+			id := snapshot.NoBroker
+			if e.Broker.NodeID >= 0 {
+				id = e.Broker.NodeID
+			}
+			r.s.Errors = append(r.s.Errors, snapshot.PartError{Part: part, Broker: id,
 				Error: fmt.Sprintf("%s: %v", se.Name, e.Err)})
 		}
 		return

@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -142,5 +143,73 @@ func TestCyclePartialFailure(t *testing.T) {
 	}
 	if !offsetErr || len(s.Topics) != 3 || len(s.Groups) != 1 || s.Partition("topic-00000", 0).EndOffset != -1 {
 		t.Fatalf("errors %+v topics %d groups %d", s.Errors, len(s.Topics), len(s.Groups))
+	}
+}
+
+// A broker that fails DescribeLogDirs while the others answer is named in the errors; its
+// disk is not silently reported as empty.
+func TestCycleOneBrokerFailsLogDirs(t *testing.T) {
+	fake := testkit.Fake(t)
+	seed(t, fake, 2, 3, 1, 0, 0)
+	fake.ControlKey(kmsg.DescribeLogDirs.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
+		fake.KeepControl()
+		if fake.CurrentNode() == 1 {
+			return nil, fmt.Errorf("injected"), true
+		}
+		return nil, nil, false
+	})
+	c := newCollector(t, fake, time.Now)
+	c.o.Timeout = 3 * time.Second
+	s := c.Cycle(context.Background())
+	var named bool
+	for _, e := range s.Errors {
+		named = named || (e.Part == "log_dirs" && e.Broker == 1)
+	}
+	if !named || !s.Failed("log_dirs") {
+		t.Fatalf("errors %+v", s.Errors)
+	}
+	for _, b := range s.Brokers {
+		if b.ID != 1 && len(b.LogDirs) == 0 {
+			t.Fatalf("broker %d lost its log dirs too", b.ID)
+		}
+	}
+}
+
+// A cycle whose metadata fails in between two good ones: the next good cycle's rates come
+// from the last good snapshot, not from zeros.
+func TestRatesAcrossAFailedCycle(t *testing.T) {
+	fake := testkit.Fake(t)
+	seed(t, fake, 1, 1, 0, 0, 0)
+	var failing atomic.Bool
+	fake.ControlKey(kmsg.Metadata.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
+		fake.KeepControl()
+		if failing.Load() {
+			return nil, fmt.Errorf("injected"), true
+		}
+		return nil, nil, false
+	})
+	now := time.Unix(1_800_000_000, 0)
+	c := newCollector(t, fake, func() time.Time { return now })
+	c.o.Timeout = 2 * time.Second
+	if s := c.Cycle(context.Background()); len(s.Errors) > 0 {
+		t.Fatalf("first: %+v", s.Errors)
+	}
+	failing.Store(true)
+	now = now.Add(10 * time.Second)
+	if s := c.Cycle(context.Background()); !s.Failed("metadata") || s.Rates {
+		t.Fatalf("failed cycle: errors %+v rates %v", s.Errors, s.Rates)
+	}
+	failing.Store(false)
+	cl, _ := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...))
+	defer cl.Close()
+	for range 40 {
+		if err := cl.ProduceSync(context.Background(), &kgo.Record{Topic: "topic-00000", Value: []byte("x")}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = now.Add(10 * time.Second)
+	s := c.Cycle(context.Background())
+	if len(s.Errors) > 0 || !s.Rates || s.Stats.MessagesInPerSec != 2 { // 40 messages over 20 s
+		t.Fatalf("after recovery: errors %+v rates %v, %v msg/s", s.Errors, s.Rates, s.Stats.MessagesInPerSec)
 	}
 }

@@ -2,7 +2,6 @@ package collect
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -18,10 +17,12 @@ import (
 // requests (one per coordinator where the broker supports it).
 func (r *run) groups(ctx context.Context) func() {
 	cl := r.c.o.Client
-	var fails []snapshot.PartError
-	fail := func(broker int32, err error) {
-		fails = append(fails, snapshot.PartError{Part: "groups", Broker: broker, Error: err.Error()})
+	type failure struct {
+		broker int32
+		err    error
 	}
+	var fails []failure
+	fail := func(broker int32, err error) { fails = append(fails, failure{broker, err}) }
 	found := map[string]*snapshot.Group{}
 	for _, sh := range cl.Kgo().RequestSharded(ctx, kmsg.NewPtrListGroupsRequest()) {
 		if sh.Err != nil {
@@ -57,8 +58,8 @@ func (r *run) groups(ctx context.Context) func() {
 	sort.Strings(all)
 	if len(classic) > 0 {
 		described, err := cl.Admin.DescribeGroups(ctx, classic...)
-		if err != nil && len(described) == 0 {
-			fail(0, fmt.Errorf("DescribeGroups: %w", err))
+		if err != nil {
+			fail(snapshot.NoBroker, err)
 		}
 		for id, d := range described {
 			applyClassic(found[id], d)
@@ -67,8 +68,8 @@ func (r *run) groups(ctx context.Context) func() {
 	if len(consumer) > 0 {
 		if _, ok := cl.Supports(kmsg.ConsumerGroupDescribe.Int16()); ok {
 			described, err := cl.Admin.DescribeConsumerGroups(ctx, consumer...)
-			if err != nil && len(described) == 0 {
-				fail(0, fmt.Errorf("ConsumerGroupDescribe: %w", err))
+			if err != nil {
+				fail(snapshot.NoBroker, err)
 			}
 			for id, d := range described {
 				applyConsumer(found[id], d)
@@ -98,7 +99,9 @@ func (r *run) groups(ctx context.Context) func() {
 		}
 	}
 	return func() {
-		r.s.Errors = append(r.s.Errors, fails...)
+		for _, f := range fails {
+			r.fail("groups", f.broker, f.err)
+		}
 		for _, id := range all {
 			r.s.Groups[id] = found[id]
 		}

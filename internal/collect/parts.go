@@ -26,7 +26,7 @@ func (r *run) metadata(ctx context.Context) bool {
 	md, err := r.c.o.Client.MetadataAll(mctx)
 	r.s.Timings["metadata"] = time.Since(start)
 	if err != nil {
-		r.fail("metadata", 0, r.c.o.Client.Explain(err))
+		r.fail("metadata", snapshot.NoBroker, r.c.o.Client.Explain(err))
 		return false
 	}
 	s := r.s
@@ -107,7 +107,7 @@ func (r *run) quorum(ctx context.Context) func() {
 		if errors.Is(err, kerr.ClusterAuthorizationFailed) {
 			err = fmt.Errorf("DescribeQuorum not authorized (grant DESCRIBE on CLUSTER): %w", err)
 		}
-		return func() { r.fail("quorum", 0, err) }
+		return func() { r.fail("quorum", snapshot.NoBroker, err) }
 	}
 	return func() { r.s.ControllerID, r.s.ControllerSource = leader, "quorum" }
 }

@@ -90,7 +90,7 @@ func (c *Config) resolveSecrets(environ []string) []error {
 	var errs []error
 	switch {
 	case c.Store.DSNEnv != "":
-		v, ok := lookupEnv(environ, c.Store.DSNEnv)
+		v, ok := LookupEnv(environ, c.Store.DSNEnv)
 		if !ok || v == "" {
 			errs = append(errs, fieldError{"store.dsn_env", fmt.Sprintf("environment variable %s is not set", c.Store.DSNEnv)})
 		}
@@ -110,7 +110,7 @@ func (c *Config) resolveSecrets(environ []string) []error {
 		p := fmt.Sprintf("clusters[%d].sasl", i)
 		switch {
 		case s.PasswordEnv != "":
-			v, ok := lookupEnv(environ, s.PasswordEnv)
+			v, ok := LookupEnv(environ, s.PasswordEnv)
 			if !ok || v == "" {
 				errs = append(errs, fieldError{p + ".password_env", fmt.Sprintf("environment variable %s is not set", s.PasswordEnv)})
 			}
@@ -130,7 +130,8 @@ func (c *Config) resolveSecrets(environ []string) []error {
 	return errs
 }
 
-func lookupEnv(environ []string, name string) (string, bool) {
+// LookupEnv finds name in environ (os.Environ() form).
+func LookupEnv(environ []string, name string) (string, bool) {
 	for _, kv := range environ {
 		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
 			return v, true

@@ -74,7 +74,7 @@ func Start(ctx context.Context, log *slog.Logger) (*Demo, error) {
 		d.run(func() { d.produce(wctx, t) })
 	}
 	d.run(func() { d.consume(wctx, GroupHealthy, "orders", 0) })
-	d.run(func() { d.consume(wctx, GroupLagging, "clickstream", 20) })
+	d.run(func() { d.consume(wctx, GroupLagging, "clickstream", 15) })
 	d.run(func() { d.retain(wctx) })
 	log.Info("demo cluster started", "brokers", c.ListenAddrs(), "topics", len(Topics))
 	return d, nil
@@ -186,15 +186,17 @@ func (d *Demo) consume(ctx context.Context, group, topic string, maxPerSecond in
 	}()
 	batch := 500
 	if maxPerSecond > 0 {
-		batch = maxPerSecond / 4
+		batch = max(1, maxPerSecond/4)
 	}
 	for ctx.Err() == nil {
 		fs := cl.PollRecords(ctx, batch)
-		fs.EachRecord(func(r *kgo.Record) { cl.MarkCommitRecords(r) })
-		if maxPerSecond > 0 {
+		n := 0
+		fs.EachRecord(func(r *kgo.Record) { cl.MarkCommitRecords(r); n++ })
+		if maxPerSecond > 0 && n > 0 {
+			// Pay for what was read: n records take n/maxPerSecond seconds.
 			select {
 			case <-ctx.Done():
-			case <-time.After(250 * time.Millisecond):
+			case <-time.After(time.Duration(n) * time.Second / time.Duration(maxPerSecond)):
 			}
 		}
 	}

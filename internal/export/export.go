@@ -132,6 +132,10 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 		c, cs := s.Cluster, s.Stats
 		g(duration, s.Took.Seconds(), c)
 		g(requests, float64(s.Requests), c)
+		if s.Failed("metadata") {
+			continue // the cluster's values are unknown: absent, not zero
+		}
+		sizes, lags := !s.Failed("log_dirs"), !s.Failed("offsets") && !s.Failed("groups")
 		g(cBrokers, float64(cs.Brokers), c)
 		g(cReachable, float64(cs.BrokersReachable), c)
 		g(cTopics, float64(cs.Topics), c)
@@ -139,7 +143,9 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 		g(cURP, float64(cs.UnderReplicated), c)
 		g(cUnderMin, float64(cs.UnderMinISR), c)
 		g(cOffline, float64(cs.Offline), c)
-		g(cSize, float64(cs.SizeBytes), c)
+		if sizes {
+			g(cSize, float64(cs.SizeBytes), c)
+		}
 		if s.ControllerID >= 0 {
 			g(cCtrl, float64(s.ControllerID), c)
 		}
@@ -152,8 +158,10 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 			g(bReachable, boolf(b.Reachable), c, id)
 			g(bLeaders, float64(bs.Leaders), c, id)
 			g(bReplicas, float64(bs.Replicas), c, id)
-			g(bDiskUsed, float64(bs.DiskUsedBytes), c, id)
-			if bs.DiskUsableBytes >= 0 {
+			if sizes {
+				g(bDiskUsed, float64(bs.DiskUsedBytes), c, id)
+			}
+			if sizes && bs.DiskUsableBytes >= 0 {
 				g(bDiskFree, float64(bs.DiskUsableBytes), c, id)
 			}
 			if s.Rates {
@@ -165,7 +173,9 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 			ts := t.Stats
 			g(tParts, float64(ts.Partitions), c, t.Name)
 			g(tURP, float64(ts.UnderReplicated), c, t.Name)
-			g(tSize, float64(ts.SizeBytes), c, t.Name)
+			if sizes {
+				g(tSize, float64(ts.SizeBytes), c, t.Name)
+			}
 			if s.Rates {
 				g(tMsgIn, ts.MessagesInPerSec, c, t.Name)
 				g(tBytesIn, ts.BytesInPerSec, c, t.Name)
@@ -181,8 +191,11 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 		for _, gr := range s.Groups {
-			g(gLag, float64(gr.Stats.Lag), c, gr.ID)
 			g(gMembers, float64(gr.Stats.Members), c, gr.ID)
+			if !lags {
+				continue
+			}
+			g(gLag, float64(gr.Stats.Lag), c, gr.ID)
 			if e.partitionSeries {
 				for t, ps := range gr.Stats.PartitionLag {
 					for p, l := range ps {

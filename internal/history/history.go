@@ -5,6 +5,8 @@ package history
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -39,6 +41,16 @@ func Samples(s *snapshot.Snapshot, maxGroupPartitions int) []store.Sample {
 	ce, cs := ClusterEntity(s.Cluster), s.Stats
 	add(ce, "collect_seconds", s.Took.Seconds())
 	add(ce, "collect_errors", float64(len(s.Errors)))
+	if s.Failed("metadata") {
+		return out // nothing else is known: a gap, not zeros
+	}
+	// What a failed part feeds is left out rather than recorded as zero.
+	sizes, lags := !s.Failed("log_dirs"), !s.Failed("offsets") && !s.Failed("groups")
+	sized := func(entity, metric string, v float64) {
+		if sizes {
+			add(entity, metric, v)
+		}
+	}
 	add(ce, "brokers", float64(cs.Brokers))
 	add(ce, "brokers_reachable", float64(cs.BrokersReachable))
 	add(ce, "topics", float64(cs.Topics))
@@ -46,9 +58,11 @@ func Samples(s *snapshot.Snapshot, maxGroupPartitions int) []store.Sample {
 	add(ce, "under_replicated", float64(cs.UnderReplicated))
 	add(ce, "under_min_isr", float64(cs.UnderMinISR))
 	add(ce, "offline", float64(cs.Offline))
-	add(ce, "size_bytes", float64(cs.SizeBytes))
-	add(ce, "disk_used_bytes", float64(cs.DiskUsedBytes))
-	add(ce, "lag", float64(cs.Lag))
+	sized(ce, "size_bytes", float64(cs.SizeBytes))
+	sized(ce, "disk_used_bytes", float64(cs.DiskUsedBytes))
+	if lags {
+		add(ce, "lag", float64(cs.Lag))
+	}
 	rate(ce, "messages_in_per_sec", cs.MessagesInPerSec)
 	rate(ce, "bytes_in_per_sec", cs.BytesInPerSec)
 	for _, b := range s.Brokers {
@@ -56,33 +70,39 @@ func Samples(s *snapshot.Snapshot, maxGroupPartitions int) []store.Sample {
 		add(e, "reachable", boolf(b.Reachable))
 		add(e, "leaders", float64(bs.Leaders))
 		add(e, "replicas", float64(bs.Replicas))
-		add(e, "disk_used_bytes", float64(bs.DiskUsedBytes))
+		sized(e, "disk_used_bytes", float64(bs.DiskUsedBytes))
 		if bs.DiskUsableBytes >= 0 {
-			add(e, "disk_usable_bytes", float64(bs.DiskUsableBytes))
+			sized(e, "disk_usable_bytes", float64(bs.DiskUsableBytes))
 		}
 		rate(e, "messages_in_per_sec", bs.MessagesInPerSec)
 		rate(e, "bytes_in_per_sec", bs.BytesInPerSec)
 	}
 	for _, t := range s.Topics {
 		e, ts := TopicEntity(s.Cluster, t.Name), t.Stats
-		add(e, "size_bytes", float64(ts.SizeBytes))
+		sized(e, "size_bytes", float64(ts.SizeBytes))
 		add(e, "under_replicated", float64(ts.UnderReplicated))
 		rate(e, "messages_in_per_sec", ts.MessagesInPerSec)
 		rate(e, "bytes_in_per_sec", ts.BytesInPerSec)
 	}
+	if !lags {
+		return out
+	}
+	// Groups, topics and partitions in order, so the cap keeps the same series every cycle.
 	n := 0
-	for _, g := range s.Groups {
+	for _, id := range slices.Sorted(maps.Keys(s.Groups)) {
+		g := s.Groups[id]
 		e := GroupEntity(s.Cluster, g.ID)
 		add(e, "lag", float64(g.Stats.Lag))
 		add(e, "members", float64(g.Stats.Members))
-		for t, ps := range g.Stats.PartitionLag {
-			for p, lag := range ps {
+		for _, t := range slices.Sorted(maps.Keys(g.Stats.PartitionLag)) {
+			ps := g.Stats.PartitionLag[t]
+			for _, p := range slices.Sorted(maps.Keys(ps)) {
 				if n >= maxGroupPartitions {
-					continue
+					break
 				}
 				n++
 				gp := GroupPartitionEntity(s.Cluster, g.ID, t, p)
-				add(gp, "lag", float64(lag))
+				add(gp, "lag", float64(ps[p]))
 				add(gp, "committed", float64(g.Offsets[t][p]))
 			}
 		}

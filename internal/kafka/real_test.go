@@ -326,6 +326,7 @@ func TestSCRAM(t *testing.T) {
 // testSCRAMACL grants alice DESCRIBE on the cluster through the real authorizer; then Gregor,
 // logged in as alice, sees the active controller.
 func testSCRAMACL(t *testing.T) {
+	testkit.Need(t, sc)
 	adm := admin(t, sc)
 	acl := kadm.NewACLs().Allow("User:alice").AllowHosts().Clusters().Operations(kadm.OpDescribe).ResourcePatternType(kadm.ACLPatternLiteral)
 	res, err := adm.CreateACLs(ctxT(t, 10*time.Second), acl)

@@ -72,14 +72,14 @@ type ClusterStats struct {
 	Lag              int64   `json:"lag"`
 }
 
-// Derive fills the Stats of cur, using prev (the cluster's previous snapshot, or nil) for
-// rates. It is a pure function of the two snapshots.
+// Derive fills the Stats of cur, using prev (the cluster's last snapshot whose metadata and
+// offsets were read, or nil) for rates. It is a pure function of the two snapshots.
 func Derive(prev, cur *Snapshot) {
 	dt := 0.0
 	if prev != nil {
 		dt = cur.Time.Sub(prev.Time).Seconds()
 	}
-	cur.Rates = dt > 0
+	cur.Rates = dt > 0 && !cur.Failed("offsets") && !prev.Failed("offsets")
 	cs := &cur.Stats
 	*cs = ClusterStats{Brokers: len(cur.Brokers), Topics: len(cur.Topics), Groups: len(cur.Groups)}
 	brokers := make(map[int32]*BrokerStats, len(cur.Brokers))

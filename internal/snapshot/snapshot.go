@@ -126,9 +126,23 @@ type Member struct {
 
 // PartError is a part of the cycle that failed; the rest of the snapshot is still valid.
 type PartError struct {
-	Part   string `json:"part"`             // metadata, api_versions, quorum, configs, log_dirs, offsets, groups, metrics
-	Broker int32  `json:"broker,omitempty"` // 0 when the part is not one broker's
+	Part   string `json:"part"`   // metadata, api_versions, quorum, configs, log_dirs, offsets, groups, metrics
+	Broker int32  `json:"broker"` // NoBroker (-1) when the error is not one broker's
 	Error  string `json:"error"`
+}
+
+// NoBroker marks a PartError that is not one broker's (broker ids start at 0).
+const NoBroker int32 = -1
+
+// Failed reports whether part (or the metadata, without which nothing is known) failed in
+// this cycle, so what depends on it is unknown rather than zero.
+func (s *Snapshot) Failed(part string) bool {
+	for _, e := range s.Errors {
+		if e.Part == part || e.Part == "metadata" {
+			return true
+		}
+	}
+	return false
 }
 
 // Lookup returns a partition.
