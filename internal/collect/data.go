@@ -2,9 +2,12 @@ package collect
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/gregor-kafka/gregor/internal/snapshot"
@@ -61,6 +64,9 @@ func (r *run) configs(ctx context.Context) func() {
 			if t := r.s.Topics[rc.Name]; t != nil && rc.Err == nil {
 				t.Configs = configMap(rc.Configs)
 			}
+		}
+		if errors.Is(berr, kerr.ClusterAuthorizationFailed) {
+			berr = fmt.Errorf("broker configs not authorized (grant DESCRIBE_CONFIGS on CLUSTER): %w", berr)
 		}
 		if berr != nil {
 			r.fail("configs", snapshot.NoBroker, berr) // per failing broker when some answered

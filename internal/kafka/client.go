@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"sort"
 	"sync"
 	"syscall"
 	"time"
@@ -170,31 +169,6 @@ func (c *Client) Supports(key int16) (int16, bool) {
 		}
 	}
 	return best, seen
-}
-
-// BrokerVersion is what one broker told Connect.
-type BrokerVersion struct {
-	ID           int32  `json:"id"`
-	KafkaVersion string `json:"kafka_version,omitempty"` // inferred from its API versions
-	Error        string `json:"error,omitempty"`
-}
-
-// Versions lists, per broker, the Kafka version inferred from its API versions at Connect.
-func (c *Client) Versions() []BrokerVersion {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	var out []BrokerVersion
-	for _, v := range c.versions {
-		bv := BrokerVersion{ID: v.NodeID}
-		if v.Err != nil {
-			bv.Error = c.explain(v.Err).Error()
-		} else {
-			bv.KafkaVersion = v.VersionGuess()
-		}
-		out = append(out, bv)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
 }
 
 func (c *Client) explain(err error) error { return c.Explain(err) }

@@ -17,9 +17,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/gregor-kafka/gregor/internal/collect"
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/scrape"
+	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/testkit"
 )
 
@@ -82,6 +84,12 @@ func activeController(t *testing.T, c *testkit.Cluster) int32 {
 	return active[0]
 }
 
+// seen is what Gregor shows of the cluster: one collection cycle through cl.
+func seen(t *testing.T, cl *kafka.Client) *snapshot.Snapshot {
+	t.Helper()
+	return collect.New(collect.Options{Client: cl, Timeout: 10 * time.Second}).Cycle(ctxT(t, 30*time.Second))
+}
+
 func createTopic(t *testing.T, adm *kadm.Client, name string, partitions int32, rf int16) {
 	t.Helper()
 	resp, err := adm.CreateTopic(ctxT(t, 30*time.Second), partitions, rf, nil, name)
@@ -93,19 +101,16 @@ func createTopic(t *testing.T, adm *kadm.Client, name string, partitions int32, 
 	}
 }
 
-func TestConnectInfoAndVersions(t *testing.T) {
+func TestConnectVersionsAndController(t *testing.T) {
 	testkit.Need(t, kc)
 	cl := gregorClient(t, kc)
 	ctx := ctxT(t, 30*time.Second)
 	if err := cl.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	in, err := cl.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if in.ClusterID != kc.ClusterID || !in.KRaft || in.ControllerSource != "quorum" || len(in.Brokers) != 3 {
-		t.Fatalf("info %+v, want cluster %s, kraft, 3 brokers", in, kc.ClusterID)
+	in := seen(t, cl)
+	if in.ClusterID != kc.ClusterID || in.ControllerSource != "quorum" || len(in.Brokers) != 3 || len(in.Errors) > 0 {
+		t.Fatalf("snapshot %+v, want cluster %s, quorum controller, 3 brokers", in, kc.ClusterID)
 	}
 	for i, b := range in.Brokers {
 		n := kc.Nodes[i]
@@ -126,9 +131,9 @@ func TestConnectInfoAndVersions(t *testing.T) {
 		t.Fatal("unknown API key reported supported")
 	}
 	mm := kc.Version[:strings.LastIndex(kc.Version, ".")] // 4.3.1 -> 4.3
-	for _, v := range cl.Versions() {
-		if v.Error != "" || !strings.Contains(v.KafkaVersion, mm) {
-			t.Fatalf("broker %d version %+v, want Kafka %s", v.ID, v, mm)
+	for _, b := range in.Brokers {
+		if !b.Reachable || !strings.Contains(b.KafkaVersion, mm) {
+			t.Fatalf("broker %d version %q, want Kafka %s", b.ID, b.KafkaVersion, mm)
 		}
 	}
 }
@@ -238,12 +243,8 @@ func TestKillBroker(t *testing.T) {
 				return fmt.Errorf("partition %d isr %v", p.Partition, p.ISR)
 			}
 		}
-		in, err := cl.Info(ctx)
-		if err != nil {
-			return err
-		}
-		if len(in.Brokers) != 2 {
-			return fmt.Errorf("gregor sees %d brokers", len(in.Brokers))
+		if n := len(seen(t, cl).Brokers); n != 2 {
+			return fmt.Errorf("gregor sees %d brokers", n)
 		}
 		return nil
 	})
@@ -290,12 +291,8 @@ func TestKillBroker(t *testing.T) {
 				return fmt.Errorf("node %d still reports %v under-replicated", n.ID, v)
 			}
 		}
-		in, err := cl.Info(ctx)
-		if err != nil {
-			return err
-		}
-		if len(in.Brokers) != 3 {
-			return fmt.Errorf("gregor sees %d brokers", len(in.Brokers))
+		if n := len(seen(t, cl).Brokers); n != 3 {
+			return fmt.Errorf("gregor sees %d brokers", n)
 		}
 		return nil
 	})
@@ -347,12 +344,16 @@ func testSCRAMACL(t *testing.T) {
 	}
 	defer cl.Close()
 	eventually(t, 20*time.Second, "ACL takes effect", func() error {
-		in, err := cl.Info(ctxT(t, 10*time.Second))
-		if err != nil {
-			return err
+		in := seen(t, cl)
+		if in.ControllerSource != "quorum" || in.ControllerID != 1 || in.Failed("quorum") {
+			return fmt.Errorf("controller %d (%s), errors %+v", in.ControllerID, in.ControllerSource, in.Errors)
 		}
-		if in.ControllerSource != "quorum" || in.ControllerID != 1 || len(in.Warnings) != 0 {
-			return fmt.Errorf("info %+v", in)
+		// DESCRIBE on the cluster is not DESCRIBE_CONFIGS: broker configs stay refused, and
+		// the snapshot says which ACL is missing.
+		if !slices.ContainsFunc(in.Errors, func(e snapshot.PartError) bool {
+			return e.Part == "configs" && strings.Contains(e.Error, "grant DESCRIBE_CONFIGS on CLUSTER")
+		}) {
+			return fmt.Errorf("no configs authorization error: %+v", in.Errors)
 		}
 		return nil
 	})
@@ -394,19 +395,21 @@ func testSCRAMConnect(t *testing.T) {
 				if err != nil {
 					t.Fatalf("right password refused: %v", err)
 				}
-				in, err := cl.Info(ctxT(t, 10*time.Second))
-				if err != nil || len(in.Brokers) != 1 || in.ClusterID != sc.ClusterID {
-					t.Fatalf("info %+v %v", in, err)
+				in := seen(t, cl)
+				if len(in.Brokers) != 1 || in.ClusterID != sc.ClusterID || in.Failed("metadata") {
+					t.Fatalf("snapshot %+v", in)
 				}
 				wantSource := "quorum" // admin is a super user
 				if tc.user != testkit.AdminUser {
 					wantSource = "metadata" // alice has no ACL for DescribeQuorum yet
 				}
 				if in.ControllerSource != wantSource {
-					t.Fatalf("controller source %q, want %q (warnings %v)", in.ControllerSource, wantSource, in.Warnings)
+					t.Fatalf("controller source %q, want %q (errors %v)", in.ControllerSource, wantSource, in.Errors)
 				}
-				if wantSource == "metadata" && (len(in.Warnings) != 1 || !strings.Contains(in.Warnings[0], "DESCRIBE on the CLUSTER")) {
-					t.Fatalf("warnings %v", in.Warnings)
+				if wantSource == "metadata" && !slices.ContainsFunc(in.Errors, func(e snapshot.PartError) bool {
+					return e.Part == "quorum" && strings.Contains(e.Error, "grant DESCRIBE on CLUSTER") && strings.Contains(e.Error, "CLUSTER_AUTHORIZATION_FAILED")
+				}) {
+					t.Fatalf("no quorum authorization error: %+v", in.Errors)
 				}
 				return
 			}
