@@ -1,0 +1,247 @@
+package lag
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// Result is the evaluation of one group-partition at the newest observation.
+type Result struct {
+	Status    Status `json:"status"`
+	Reason    string `json:"reason"`
+	Committed int64  `json:"committed"` // -1: no commit
+	End       int64  `json:"end_offset"`
+	Lag       int64  `json:"lag"` // -1: unknown
+	// LagSeconds is how old the oldest unconsumed message is (estimated from the history of
+	// end offsets); -1 unknown. LagAtLeast is true when the message is older than that history,
+	// so the true lag is at least LagSeconds.
+	LagSeconds float64 `json:"lag_seconds"`
+	LagAtLeast bool    `json:"lag_at_least,omitempty"`
+	// ConsumeRate and ProduceRate are messages per second over the window.
+	ConsumeRate float64 `json:"consume_rate"`
+	ProduceRate float64 `json:"produce_rate"`
+	// DrainSeconds is how long until lag is 0 at the current rates; -1 when falling behind
+	// (consume <= produce with lag > 0), 0 when there is no lag.
+	DrainSeconds float64 `json:"drain_seconds"`
+	// Lead is committed minus the log start offset (-1 unknown); small lead with a moving log
+	// start means retention is about to delete unconsumed messages.
+	Lead int64 `json:"lead"`
+	// WindowFrom/WindowTo bound the evidence the status rests on.
+	WindowFrom time.Time `json:"window_from"`
+	WindowTo   time.Time `json:"window_to"`
+}
+
+// Evaluate applies the rules to a partition's history (oldest first; the last is now) and the
+// topic-partition's end-offset history (for time lag). The trend rules look at the last
+// th.Window observations; how long the offset has stood still is read from all of hist, so
+// give at least StopAfter's worth. It is a pure function.
+func Evaluate(hist []Obs, ends []Point, th Thresholds) Result {
+	th = th.withDefaults()
+	win := hist
+	if len(win) == 0 {
+		return Result{Status: NoOffset, Reason: "no observation", Committed: -1, End: -1, Lag: -1, LagSeconds: -1, Lead: -1}
+	}
+	if len(win) > th.Window {
+		win = win[len(win)-th.Window:]
+	}
+	cur, first := win[len(win)-1], win[0]
+	r := Result{Committed: cur.Committed, End: cur.End, Lag: cur.Lag(), LagSeconds: -1, Lead: -1,
+		WindowFrom: first.Time, WindowTo: cur.Time}
+	if cur.Committed >= 0 && cur.Start >= 0 {
+		r.Lead = cur.Committed - cur.Start
+	}
+	if cur.Committed < 0 {
+		r.Status, r.Reason = NoOffset, "no committed offset for this partition"
+		return r
+	}
+	if cur.End < 0 {
+		r.Status, r.Reason = OK, "end offset unknown this cycle"
+		return r
+	}
+	r.ConsumeRate, r.ProduceRate = rates(win)
+	r.LagSeconds, r.LagAtLeast = TimeLag(cur.Committed, cur.End, cur.Time, ends)
+	r.DrainSeconds = drain(r.Lag, r.ConsumeRate, r.ProduceRate)
+
+	// Rules, first match wins.
+	if prev := win[len(win)-2:]; len(win) >= 2 && prev[1].Committed >= 0 && prev[0].Committed > prev[1].Committed {
+		r.Status, r.Reason = Rewind, fmt.Sprintf("committed offset went back from %d to %d", prev[0].Committed, prev[1].Committed)
+		return r
+	}
+	if risk := retentionRisk(win, th.RetentionRisk); risk != "" && r.Lag > 0 {
+		r.Status, r.Reason = Err, risk
+		return r
+	}
+	if r.Lag > th.MinLag {
+		still := stillSince(hist)
+		stillFor := cur.Time.Sub(still)
+		growing := cur.Lag() > lagAt(hist, still)
+		switch {
+		case !cur.Owned && growing && stillFor > expectedGap(hist, still):
+			r.Status, r.Reason = Stop, fmt.Sprintf("no member owns the partition and its offset has not moved for %s while lag is %d", round(stillFor), r.Lag)
+			return r
+		case cur.Owned && stillFor >= th.StallAfter:
+			r.Status, r.Reason = Stall, fmt.Sprintf("a member owns the partition but its offset has not moved for %s while lag is %d", round(stillFor), r.Lag)
+			return r
+		case !cur.Owned && stillFor >= th.StopAfter:
+			r.Status, r.Reason = Stop, fmt.Sprintf("offset has not moved for %s while lag is %d", round(stillFor), r.Lag)
+			return r
+		}
+		if th.ErrMessages > 0 && r.Lag >= th.ErrMessages {
+			r.Status, r.Reason = Err, fmt.Sprintf("lag %d messages >= error threshold %d", r.Lag, th.ErrMessages)
+			return r
+		}
+		if th.ErrSeconds > 0 && r.LagSeconds >= th.ErrSeconds {
+			r.Status, r.Reason = Err, fmt.Sprintf("lag %.0fs >= error threshold %.0fs", r.LagSeconds, th.ErrSeconds)
+			return r
+		}
+		if len(win) >= th.Window && growingThroughout(win) {
+			r.Status, r.Reason = Warn, fmt.Sprintf("lag grew in every one of the last %d cycles (%d -> %d): consuming %.1f/s, producing %.1f/s",
+				len(win), first.Lag(), r.Lag, r.ConsumeRate, r.ProduceRate)
+			return r
+		}
+		if th.WarnSeconds > 0 && r.LagSeconds >= th.WarnSeconds {
+			r.Status, r.Reason = Warn, fmt.Sprintf("lag %.0fs >= warning threshold %.0fs", r.LagSeconds, th.WarnSeconds)
+			return r
+		}
+	}
+	r.Status, r.Reason = OK, "consuming"
+	if r.Lag == 0 {
+		r.Reason = "caught up"
+	}
+	return r
+}
+
+// rates are messages per second over the window: committed and end offset progress.
+func rates(win []Obs) (consume, produce float64) {
+	a, b := win[0], win[len(win)-1]
+	dt := b.Time.Sub(a.Time).Seconds()
+	if dt <= 0 {
+		return 0, 0
+	}
+	if a.Committed >= 0 && b.Committed >= a.Committed {
+		consume = float64(b.Committed-a.Committed) / dt
+	}
+	if a.End >= 0 && b.End >= a.End {
+		produce = float64(b.End-a.End) / dt
+	}
+	return consume, produce
+}
+
+func drain(lag int64, consume, produce float64) float64 {
+	switch {
+	case lag <= 0:
+		return 0
+	case consume <= produce:
+		return -1
+	}
+	return float64(lag) / (consume - produce)
+}
+
+// expectedGap is how long the offset may stand still before that is unusual: twice the
+// longest gap between two of its moves seen before the current stillness (at least one
+// observation interval); StopAfter covers offsets never seen moving.
+func expectedGap(hist []Obs, still time.Time) time.Duration {
+	var longest time.Duration
+	last := time.Time{}
+	for i := 1; i < len(hist) && hist[i].Time.Before(still.Add(time.Nanosecond)); i++ {
+		longest = max(longest, hist[i].Time.Sub(hist[i-1].Time)) // the observation interval
+		if hist[i].Committed != hist[i-1].Committed {
+			if !last.IsZero() {
+				longest = max(longest, hist[i].Time.Sub(last))
+			}
+			last = hist[i].Time
+		}
+	}
+	if last.IsZero() {
+		return math.MaxInt64 // never seen moving: only StopAfter applies
+	}
+	return 2 * longest
+}
+
+// stillSince is when the committed offset last changed (the window's start if it never did).
+func stillSince(win []Obs) time.Time {
+	last := win[len(win)-1].Committed
+	for i := len(win) - 2; i >= 0; i-- {
+		if win[i].Committed != last {
+			return win[i+1].Time
+		}
+	}
+	return win[0].Time
+}
+
+func lagAt(win []Obs, t time.Time) int64 {
+	for _, o := range win {
+		if !o.Time.Before(t) {
+			return o.Lag()
+		}
+	}
+	return win[len(win)-1].Lag()
+}
+
+// growingThroughout: lag rose from each observation to the next across the window.
+func growingThroughout(win []Obs) bool {
+	for i := 1; i < len(win); i++ {
+		if win[i].Lag() <= win[i-1].Lag() {
+			return false
+		}
+	}
+	return true
+}
+
+// retentionRisk says when the log start, moving at its pace over the window, will pass the
+// committed offset within limit.
+func retentionRisk(win []Obs, limit time.Duration) string {
+	a, b := win[0], win[len(win)-1]
+	if a.Start < 0 || b.Start < 0 || b.Committed < 0 || b.Start <= a.Start {
+		return ""
+	}
+	dt := b.Time.Sub(a.Time).Seconds()
+	pace := float64(b.Start-a.Start) / dt // offsets deleted per second
+	lead := float64(b.Committed - b.Start)
+	if lead < 0 {
+		return fmt.Sprintf("retention already deleted %d unconsumed messages (log start %d > committed %d)", -int64(lead), b.Start, b.Committed)
+	}
+	if eta := time.Duration(lead / pace * float64(time.Second)); eta < limit {
+		return fmt.Sprintf("retention will delete unconsumed messages in about %s (lead %d, log start advancing %.1f/s)", round(eta), int64(lead), pace)
+	}
+	return ""
+}
+
+func round(d time.Duration) time.Duration {
+	if d > time.Minute {
+		return d.Round(time.Second)
+	}
+	return d.Round(100 * time.Millisecond)
+}
+
+// Point is one observation of a partition's end offset.
+type Point struct {
+	Time time.Time
+	End  int64
+}
+
+// TimeLag estimates how old the message at offset committed is, from the end-offset history
+// (oldest first): it was written when the end offset passed committed, interpolated between
+// the two observations around that moment. If the history starts after that, the answer is
+// the history's age and atLeast is true. No lag: 0.
+func TimeLag(committed, end int64, now time.Time, ends []Point) (seconds float64, atLeast bool) {
+	if committed >= end {
+		return 0, false
+	}
+	if len(ends) == 0 {
+		return -1, false
+	}
+	if ends[0].End > committed {
+		return now.Sub(ends[0].Time).Seconds(), true
+	}
+	for i := 1; i < len(ends); i++ {
+		a, b := ends[i-1], ends[i]
+		if b.End > committed && a.End <= committed {
+			frac := float64(committed-a.End+1) / float64(b.End-a.End)
+			at := a.Time.Add(time.Duration(frac * float64(b.Time.Sub(a.Time))))
+			return math.Max(0, now.Sub(at).Seconds()), false
+		}
+	}
+	return 0, false // the history has not seen the end pass committed yet: just written
+}
