@@ -32,13 +32,48 @@ type Result struct {
 	WindowTo   time.Time `json:"window_to"`
 }
 
-// Evaluate applies the rules to a partition's history (oldest first; the last is now) and the
-// topic-partition's end-offset history (for time lag). The trend rules look at the last
-// th.Window observations; how long the offset has stood still is read from all of hist, so
-// give at least StopAfter's worth. It is a pure function.
-func Evaluate(hist []Obs, ends []Point, th Thresholds) Result {
+// Motion summarises how the committed offset has moved, over a longer span than the window:
+// since when it stands still, the lag at that moment, and how long a standstill is usual.
+// A Tracker keeps it up to date cycle by cycle; MotionOf computes it from a full history.
+type Motion struct {
+	StillSince  time.Time
+	LagAtStill  int64
+	ExpectedGap time.Duration // twice the longest gap between moves seen; MaxInt64 if never seen moving
+}
+
+// MotionOf computes the Motion of a history (oldest first).
+func MotionOf(hist []Obs) Motion {
+	var m Motion
+	for i := range hist {
+		m = m.next(hist, i)
+	}
+	return m
+}
+
+// next folds observation i of hist into m (hist[i-1], if any, is the one before).
+func (m Motion) next(hist []Obs, i int) Motion {
+	o := hist[i]
+	if i == 0 {
+		return Motion{StillSince: o.Time, LagAtStill: o.Lag(), ExpectedGap: math.MaxInt64}
+	}
+	p := hist[i-1]
+	if o.Committed == p.Committed {
+		return m
+	}
+	gap := max(o.Time.Sub(m.StillSince), o.Time.Sub(p.Time))
+	if m.ExpectedGap == math.MaxInt64 {
+		m.ExpectedGap = 2 * o.Time.Sub(p.Time) // first move seen: the observation interval
+	} else {
+		m.ExpectedGap = max(m.ExpectedGap, 2*gap)
+	}
+	return Motion{StillSince: o.Time, LagAtStill: o.Lag(), ExpectedGap: m.ExpectedGap}
+}
+
+// Evaluate applies the rules to a partition's window (the last th.Window observations, oldest
+// first; the last is now), its Motion and the topic-partition's end-offset history (for time
+// lag). It is a pure function.
+func Evaluate(win []Obs, m Motion, ends []Point, th Thresholds) Result {
 	th = th.withDefaults()
-	win := hist
 	if len(win) == 0 {
 		return Result{Status: NoOffset, Reason: "no observation", Committed: -1, End: -1, Lag: -1, LagSeconds: -1, Lead: -1}
 	}
@@ -64,8 +99,8 @@ func Evaluate(hist []Obs, ends []Point, th Thresholds) Result {
 	r.DrainSeconds = drain(r.Lag, r.ConsumeRate, r.ProduceRate)
 
 	// Rules, first match wins.
-	if prev := win[len(win)-2:]; len(win) >= 2 && prev[1].Committed >= 0 && prev[0].Committed > prev[1].Committed {
-		r.Status, r.Reason = Rewind, fmt.Sprintf("committed offset went back from %d to %d", prev[0].Committed, prev[1].Committed)
+	if n := len(win); n >= 2 && win[n-2].Committed > cur.Committed {
+		r.Status, r.Reason = Rewind, fmt.Sprintf("committed offset went back from %d to %d", win[n-2].Committed, cur.Committed)
 		return r
 	}
 	if risk := retentionRisk(win, th.RetentionRisk); risk != "" && r.Lag > 0 {
@@ -73,11 +108,10 @@ func Evaluate(hist []Obs, ends []Point, th Thresholds) Result {
 		return r
 	}
 	if r.Lag > th.MinLag {
-		still := stillSince(hist)
-		stillFor := cur.Time.Sub(still)
-		growing := cur.Lag() > lagAt(hist, still)
+		stillFor := cur.Time.Sub(m.StillSince)
+		growing := cur.Lag() > m.LagAtStill
 		switch {
-		case !cur.Owned && growing && stillFor > expectedGap(hist, still):
+		case !cur.Owned && growing && stillFor > m.ExpectedGap:
 			r.Status, r.Reason = Stop, fmt.Sprintf("no member owns the partition and its offset has not moved for %s while lag is %d", round(stillFor), r.Lag)
 			return r
 		case cur.Owned && stillFor >= th.StallAfter:
@@ -136,47 +170,6 @@ func drain(lag int64, consume, produce float64) float64 {
 		return -1
 	}
 	return float64(lag) / (consume - produce)
-}
-
-// expectedGap is how long the offset may stand still before that is unusual: twice the
-// longest gap between two of its moves seen before the current stillness (at least one
-// observation interval); StopAfter covers offsets never seen moving.
-func expectedGap(hist []Obs, still time.Time) time.Duration {
-	var longest time.Duration
-	last := time.Time{}
-	for i := 1; i < len(hist) && hist[i].Time.Before(still.Add(time.Nanosecond)); i++ {
-		longest = max(longest, hist[i].Time.Sub(hist[i-1].Time)) // the observation interval
-		if hist[i].Committed != hist[i-1].Committed {
-			if !last.IsZero() {
-				longest = max(longest, hist[i].Time.Sub(last))
-			}
-			last = hist[i].Time
-		}
-	}
-	if last.IsZero() {
-		return math.MaxInt64 // never seen moving: only StopAfter applies
-	}
-	return 2 * longest
-}
-
-// stillSince is when the committed offset last changed (the window's start if it never did).
-func stillSince(win []Obs) time.Time {
-	last := win[len(win)-1].Committed
-	for i := len(win) - 2; i >= 0; i-- {
-		if win[i].Committed != last {
-			return win[i+1].Time
-		}
-	}
-	return win[0].Time
-}
-
-func lagAt(win []Obs, t time.Time) int64 {
-	for _, o := range win {
-		if !o.Time.Before(t) {
-			return o.Lag()
-		}
-	}
-	return win[len(win)-1].Lag()
 }
 
 // growingThroughout: lag rose from each observation to the next across the window.

@@ -59,7 +59,7 @@ func TestRules(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			win, pts := history(tc.committed, tc.end, tc.owned)
-			r := Evaluate(win, pts, tc.th)
+			r := Evaluate(win, MotionOf(win), pts, tc.th)
 			if r.Status != tc.want || !strings.Contains(r.Reason, tc.reason) {
 				t.Fatalf("got %s %q, want %s containing %q (%+v)", r.Status, r.Reason, tc.want, tc.reason, r)
 			}
@@ -75,16 +75,16 @@ func TestStopIsPrompt(t *testing.T) {
 	end := []int64{130, 160, 190, 220, 250, 280, 310}
 	win, pts := history(committed, end, false)
 	for n := 4; n <= 6; n++ {
-		if r := Evaluate(win[:n], pts[:n], Thresholds{}); r.Status != OK {
+		if r := Evaluate(win[:n], MotionOf(win[:n]), pts[:n], Thresholds{}); r.Status != OK {
 			t.Fatalf("%d cycles: %s %s", n, r.Status, r.Reason)
 		}
 	}
-	if r := Evaluate(win, pts, Thresholds{}); r.Status != Stop {
+	if r := Evaluate(win, MotionOf(win), pts, Thresholds{}); r.Status != Stop {
 		t.Fatalf("three cycles after stopping: %s %s", r.Status, r.Reason)
 	}
 	slow := []int64{100, 100, 100, 100, 200, 200, 200, 200, 300, 300, 300}
 	win, pts = history(slow, seq(150, 25, len(slow)), false)
-	if r := Evaluate(win, pts, Thresholds{}); r.Status != OK {
+	if r := Evaluate(win, MotionOf(win), pts, Thresholds{}); r.Status != OK {
 		t.Fatalf("a consumer committing every minute, between commits: %s %s", r.Status, r.Reason)
 	}
 }
@@ -96,12 +96,12 @@ func TestRetentionRisk(t *testing.T) {
 		win[i].Committed = 1000 + int64(i)*10
 		win[i].Start = 500 + int64(i)*100 // retention deletes 100 per 15 s, committed creeps
 	}
-	r := Evaluate(win, pts, Thresholds{})
+	r := Evaluate(win, MotionOf(win), pts, Thresholds{})
 	if r.Status != Err || !strings.Contains(r.Reason, "retention will delete unconsumed messages") || r.Lead != 1040-900 {
 		t.Fatalf("%s %q lead %d", r.Status, r.Reason, r.Lead)
 	}
 	win[4].Start = 1100
-	if r := Evaluate(win, pts, Thresholds{}); r.Status != Err || !strings.Contains(r.Reason, "already deleted 60 unconsumed") {
+	if r := Evaluate(win, MotionOf(win), pts, Thresholds{}); r.Status != Err || !strings.Contains(r.Reason, "already deleted 60 unconsumed") {
 		t.Fatalf("%s %q", r.Status, r.Reason)
 	}
 }
@@ -123,14 +123,21 @@ func TestTimeLagAndDrain(t *testing.T) {
 	if secs, _ := TimeLag(600, 600, now, pts); secs != 0 {
 		t.Fatalf("no lag: %v", secs)
 	}
-	r := Evaluate(win, pts, Thresholds{})
+	r := Evaluate(win, MotionOf(win), pts, Thresholds{})
 	if r.DrainSeconds != -1 || r.ProduceRate <= r.ConsumeRate {
 		t.Fatalf("falling behind should have no drain time: %+v", r)
 	}
 	// Consuming 20/s, producing 10/s, lag 100: drains in 10 s.
 	win2, pts2 := history(seq(0, 300, 5), seq(100, 150, 5), true)
-	r = Evaluate(win2, pts2, Thresholds{})
+	r = Evaluate(win2, MotionOf(win2), pts2, Thresholds{})
 	if r.ConsumeRate != 20 || r.ProduceRate != 10 || r.DrainSeconds != float64(r.Lag)/10 {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestFirstObservation(t *testing.T) {
+	win, pts := history([]int64{5}, []int64{10}, true)
+	if r := Evaluate(win, MotionOf(win), pts, Thresholds{}); r.Status != OK || r.Lag != 5 {
 		t.Fatalf("%+v", r)
 	}
 }

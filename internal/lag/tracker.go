@@ -1,0 +1,274 @@
+package lag
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gregor-kafka/gregor/internal/snapshot"
+)
+
+// DefaultDeadLetter matches dead-letter topic names (DLQ, dlq, dead-letter, deadletter).
+var DefaultDeadLetter = regexp.MustCompile(`(?i)(^|[._-])(dlq|dead[._-]?letter)([._-]|$)`)
+
+// Tracker keeps, per cluster, the window of each group-partition and the end-offset history
+// of each partition, and evaluates every group at every cycle (not only when a consumer
+// commits, so a stopped consumer is seen promptly).
+type Tracker struct {
+	th         Thresholds
+	deadLetter *regexp.Regexp
+
+	mu     sync.Mutex
+	parts  map[gpKey]*partState
+	ends   map[tpKey][]Point
+	groups map[string]*groupState
+	latest atomic.Pointer[Report]
+}
+
+type gpKey struct {
+	group, topic string
+	partition    int32
+}
+
+type tpKey struct {
+	topic     string
+	partition int32
+}
+
+type partState struct {
+	win    []Obs // at most th.Window, oldest first
+	motion Motion
+}
+
+type groupState struct {
+	state       string
+	since       time.Time
+	rebalancing time.Time // when the current rebalance started; zero when stable
+	rebalances  []Rebalance
+}
+
+// maxEndPoints bounds each partition's end-offset history; older points are thinned out.
+const maxEndPoints = 64
+
+// NewTracker returns a tracker; deadLetter nil takes DefaultDeadLetter.
+func NewTracker(th Thresholds, deadLetter *regexp.Regexp) *Tracker {
+	if deadLetter == nil {
+		deadLetter = DefaultDeadLetter
+	}
+	return &Tracker{th: th.withDefaults(), deadLetter: deadLetter, parts: map[gpKey]*partState{},
+		ends: map[tpKey][]Point{}, groups: map[string]*groupState{}}
+}
+
+// Latest is the last report, or nil.
+func (t *Tracker) Latest() *Report { return t.latest.Load() }
+
+// Observe evaluates a snapshot and publishes the report. A snapshot whose metadata, offsets
+// or groups failed changes nothing: its lag is unknown, not zero.
+func (t *Tracker) Observe(s *snapshot.Snapshot) *Report {
+	if s.Failed("offsets") || s.Failed("groups") {
+		return t.latest.Load()
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for name, tp := range s.Topics {
+		for _, p := range tp.Partitions {
+			if p.EndOffset >= 0 {
+				k := tpKey{name, p.ID}
+				t.ends[k] = appendPoint(t.ends[k], Point{s.Time, p.EndOffset})
+			}
+		}
+	}
+	rep := &Report{Time: s.Time, Groups: make(map[string]*GroupReport, len(s.Groups))}
+	seen := make(map[gpKey]bool, len(t.parts))
+	for id, g := range s.Groups {
+		rep.Groups[id] = t.group(s, g, seen)
+	}
+	for k := range t.parts {
+		if !seen[k] {
+			delete(t.parts, k)
+		}
+	}
+	for id := range t.groups {
+		if s.Groups[id] == nil {
+			delete(t.groups, id)
+		}
+	}
+	for k := range t.ends {
+		if s.Partition(k.topic, k.partition) == nil {
+			delete(t.ends, k)
+		}
+	}
+	t.latest.Store(rep)
+	return rep
+}
+
+func appendPoint(pts []Point, p Point) []Point {
+	if n := len(pts); n > 0 && pts[n-1].End == p.End && n >= 2 && pts[n-2].End == p.End {
+		pts[n-1] = p // a flat stretch needs only its ends
+		return pts
+	}
+	pts = append(pts, p)
+	if len(pts) > maxEndPoints {
+		// Halve the older half, keeping recent points dense.
+		old := pts[:maxEndPoints/2]
+		kept := make([]Point, 0, maxEndPoints)
+		for i := 0; i < len(old); i += 2 {
+			kept = append(kept, old[i])
+		}
+		pts = append(kept, pts[maxEndPoints/2:]...)
+	}
+	return pts
+}
+
+func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group, seen map[gpKey]bool) *GroupReport {
+	owner := map[tpKey]*snapshot.Member{}
+	for i := range g.Members {
+		m := &g.Members[i]
+		for topic, ps := range m.Assignment {
+			for _, p := range ps {
+				owner[tpKey{topic, p}] = m
+			}
+		}
+	}
+	keys := map[tpKey]bool{}
+	for topic, ps := range g.Offsets {
+		for p := range ps {
+			keys[tpKey{topic, p}] = true
+		}
+	}
+	for k := range owner {
+		keys[k] = true
+	}
+	gr := &GroupReport{ID: g.ID, State: g.State, Type: g.Type, Members: len(g.Members), LagSeconds: -1}
+	load := map[string]*MemberLoad{}
+	for i := range g.Members {
+		m := &g.Members[i]
+		load[m.ID] = &MemberLoad{ID: m.ID, ClientID: m.ClientID, Host: m.Host}
+	}
+	var results []Result
+	for _, k := range sortedKeys(keys) {
+		p := s.Partition(k.topic, k.partition)
+		committed, ok := g.Offsets[k.topic][k.partition]
+		if !ok {
+			committed = -1
+		}
+		o := Obs{Time: s.Time, Committed: committed, Start: -1, End: -1, Owned: owner[k] != nil}
+		if p != nil {
+			o.Start, o.End = p.StartOffset, p.EndOffset
+		}
+		gk := gpKey{g.ID, k.topic, k.partition}
+		seen[gk] = true
+		st := t.parts[gk]
+		if st == nil {
+			st = &partState{}
+			t.parts[gk] = st
+		}
+		st.win = append(st.win, o)
+		if len(st.win) > t.th.Window {
+			st.win = slices.Delete(st.win, 0, len(st.win)-t.th.Window)
+		}
+		st.motion = st.motion.next(st.win, len(st.win)-1)
+		r := Evaluate(st.win, st.motion, t.ends[k], t.th)
+		results = append(results, r)
+		pr := PartitionReport{Topic: k.topic, Partition: k.partition, Result: r}
+		if m := owner[k]; m != nil {
+			pr.MemberID, pr.ClientID = m.ID, m.ClientID
+			ml := load[m.ID]
+			ml.Partitions++
+			ml.Lag += max(r.Lag, 0)
+		}
+		gr.Partitions = append(gr.Partitions, pr)
+		if r.Lag > 0 {
+			gr.LagMessages += r.Lag
+		}
+		gr.LagSeconds = max(gr.LagSeconds, r.LagSeconds)
+		if t.deadLetter.MatchString(k.topic) && !slices.Contains(gr.DeadLetterTopics, k.topic) {
+			gr.DeadLetterTopics = append(gr.DeadLetterTopics, k.topic)
+		}
+	}
+	gr.GroupResult = Group(results)
+	if gr.Worst >= 0 {
+		gr.WorstPartition = &gr.Partitions[gr.Worst]
+	}
+	for _, m := range g.Members {
+		gr.Load = append(gr.Load, *load[m.ID])
+	}
+	gr.Skew = skew(gr.Load)
+	gr.Rebalances = t.rebalances(g, s.Time)
+	if len(g.Members) == 0 && g.State != "Dead" {
+		gr.Notes = append(gr.Notes, "empty: no members; offsets are only read")
+	}
+	if g.State == "Dead" {
+		gr.Notes = append(gr.Notes, "dead: the group no longer exists on its coordinator")
+	}
+	return gr
+}
+
+func sortedKeys(m map[tpKey]bool) []tpKey {
+	out := make([]tpKey, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b tpKey) int {
+		if c := strings.Compare(a.topic, b.topic); c != 0 {
+			return c
+		}
+		return int(a.partition - b.partition)
+	})
+	return out
+}
+
+// rebalances follows the group's state: a rebalance runs from leaving Stable (or Empty with
+// members joining) until Stable again; each finished one is kept with its duration.
+func (t *Tracker) rebalances(g *snapshot.Group, now time.Time) RebalanceStats {
+	gs := t.groups[g.ID]
+	if gs == nil {
+		gs = &groupState{state: g.State, since: now}
+		t.groups[g.ID] = gs
+	}
+	rebalancing := func(state string) bool {
+		switch state {
+		case "PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling":
+			return true
+		}
+		return false
+	}
+	if g.State != gs.state {
+		switch {
+		case rebalancing(g.State) && gs.rebalancing.IsZero():
+			gs.rebalancing = now
+		case !rebalancing(g.State) && !gs.rebalancing.IsZero():
+			gs.rebalances = append(gs.rebalances, Rebalance{Start: gs.rebalancing, End: now, Took: now.Sub(gs.rebalancing)})
+			if len(gs.rebalances) > 50 {
+				gs.rebalances = gs.rebalances[1:]
+			}
+			gs.rebalancing = time.Time{}
+		}
+		gs.state, gs.since = g.State, now
+	}
+	rs := RebalanceStats{State: gs.state, StateSince: gs.since, Recent: slices.Clone(gs.rebalances)}
+	for _, r := range gs.rebalances {
+		if now.Sub(r.End) <= time.Hour {
+			rs.LastHour++
+		}
+	}
+	if !gs.rebalancing.IsZero() {
+		rs.InProgressFor = now.Sub(gs.rebalancing)
+	}
+	return rs
+}
+
+func skew(ms []MemberLoad) Skew {
+	if len(ms) == 0 {
+		return Skew{}
+	}
+	s := Skew{MinPartitions: ms[0].Partitions, MaxPartitions: ms[0].Partitions, MinLag: ms[0].Lag, MaxLag: ms[0].Lag}
+	for _, m := range ms[1:] {
+		s.MinPartitions, s.MaxPartitions = min(s.MinPartitions, m.Partitions), max(s.MaxPartitions, m.Partitions)
+		s.MinLag, s.MaxLag = min(s.MinLag, m.Lag), max(s.MaxLag, m.Lag)
+	}
+	return s
+}

@@ -1,0 +1,89 @@
+package lag
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gregor-kafka/gregor/internal/snapshot"
+)
+
+// cycle builds a snapshot of one topic "t" (2 partitions) and one group "g" whose members
+// own the given partitions.
+func cycle(i int, end [2]int64, committed [2]int64, state string, members ...map[string][]int32) *snapshot.Snapshot {
+	s := &snapshot.Snapshot{Cluster: "c", Time: t0.Add(time.Duration(i) * 15 * time.Second),
+		Topics: map[string]*snapshot.Topic{"t": {Name: "t", Partitions: []*snapshot.Partition{
+			{ID: 0, StartOffset: 0, EndOffset: end[0]}, {ID: 1, StartOffset: 0, EndOffset: end[1]}}},
+			"orders.DLQ": {Name: "orders.DLQ", Partitions: []*snapshot.Partition{{ID: 0, StartOffset: 0, EndOffset: 3}}}},
+		Groups: map[string]*snapshot.Group{"g": {ID: "g", State: state, Offsets: map[string]map[int32]int64{"t": {0: committed[0], 1: committed[1]}}}},
+	}
+	for i, a := range members {
+		s.Groups["g"].Members = append(s.Groups["g"].Members, snapshot.Member{ID: string(rune('a' + i)), ClientID: "c", Assignment: a})
+	}
+	return s
+}
+
+// A consumer that dies: its member leaves at cycle 5, the offset stands still and lag grows.
+// The tracker says STOP on the third cycle after the last commit; rebalances are counted.
+func TestTrackerStopAndRebalance(t *testing.T) {
+	tr := NewTracker(Thresholds{}, nil)
+	both := map[string][]int32{"t": {0, 1}}
+	var rep *Report
+	for i := range 5 {
+		rep = tr.Observe(cycle(i, [2]int64{int64(100 + 30*i), 50}, [2]int64{int64(95 + 30*i), 50}, "Stable", both))
+		if g := rep.Groups["g"]; g.Status != OK {
+			t.Fatalf("cycle %d: %s %s", i, g.Status, g.Reason)
+		}
+	}
+	rep = tr.Observe(cycle(5, [2]int64{250, 50}, [2]int64{215, 50}, "PreparingRebalance", both))
+	stopAt := -1
+	for i := 6; i < 12; i++ {
+		rep = tr.Observe(cycle(i, [2]int64{int64(100 + 30*i), 50}, [2]int64{215, 50}, "Empty"))
+		if rep.Groups["g"].Status == Stop {
+			stopAt = i
+			break
+		}
+	}
+	g := rep.Groups["g"]
+	if stopAt < 0 || stopAt > 8 || g.WorstPartition == nil || g.WorstPartition.Partition != 0 {
+		t.Fatalf("STOP at cycle %d (want <= 8): %+v", stopAt, g.GroupResult)
+	}
+	if g.Rebalances.LastHour != 1 || g.Rebalances.Recent[0].Took != 15*time.Second || g.Rebalances.State != "Empty" {
+		t.Fatalf("rebalances %+v", g.Rebalances)
+	}
+	if len(g.Notes) == 0 || g.Counts["OK"] != 1 || g.Counts["STOP"] != 1 {
+		t.Fatalf("notes %v counts %v", g.Notes, g.Counts)
+	}
+	if g.LagSeconds < 30 || g.LagMessages != int64(100+30*stopAt-215) {
+		t.Fatalf("lag %d msgs %.1fs", g.LagMessages, g.LagSeconds)
+	}
+}
+
+func TestTrackerSkewDeadLetterAndGaps(t *testing.T) {
+	tr := NewTracker(Thresholds{}, nil)
+	s := cycle(0, [2]int64{10, 10}, [2]int64{5, 10}, "Stable", map[string][]int32{"t": {0, 1}}, map[string][]int32{"orders.DLQ": {0}})
+	s.Groups["g"].Offsets["orders.DLQ"] = map[int32]int64{0: 3}
+	g := tr.Observe(s).Groups["g"]
+	if g.Skew.MaxPartitions != 2 || g.Skew.MinPartitions != 1 || g.Skew.MaxLag != 5 || len(g.DeadLetterTopics) != 1 {
+		t.Fatalf("skew %+v dlq %v", g.Skew, g.DeadLetterTopics)
+	}
+	failed := cycle(1, [2]int64{99, 99}, [2]int64{0, 0}, "Stable")
+	failed.Errors = []snapshot.PartError{{Part: "offsets", Broker: 0, Error: "x"}}
+	if rep := tr.Observe(failed); rep.Groups["g"].LagMessages != 5 {
+		t.Fatalf("a failed cycle changed the report: %+v", rep.Groups["g"])
+	}
+}
+
+func TestEndHistoryIsBounded(t *testing.T) {
+	var pts []Point
+	for i := range 1000 {
+		pts = appendPoint(pts, Point{t0.Add(time.Duration(i) * time.Second), int64(i)})
+	}
+	if len(pts) > maxEndPoints || pts[0].End != 0 || pts[len(pts)-1].End != 999 {
+		t.Fatalf("%d points, first %v last %v", len(pts), pts[0], pts[len(pts)-1])
+	}
+	for i := 1; i < len(pts); i++ {
+		if !pts[i].Time.After(pts[i-1].Time) {
+			t.Fatal("history out of order")
+		}
+	}
+}
