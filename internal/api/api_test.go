@@ -21,19 +21,21 @@ import (
 	"github.com/gregor-kafka/gregor/internal/auth"
 	"github.com/gregor-kafka/gregor/internal/collect"
 	"github.com/gregor-kafka/gregor/internal/config"
+	"github.com/gregor-kafka/gregor/internal/fleet"
 	"github.com/gregor-kafka/gregor/internal/kafka"
+	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/store"
 	"github.com/gregor-kafka/gregor/internal/testkit"
 )
 
-func collector(t testing.TB, name string, fake *kfake.Cluster) *collect.Collector {
+func collector(t testing.TB, name string, fake *kfake.Cluster) *fleet.Cluster {
 	t.Helper()
 	c, err := kafka.New(config.Cluster{Name: name, Bootstrap: fake.ListenAddrs(), ClientID: "gregor-test"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	return collect.New(collect.Options{Client: c, Timeout: 2 * time.Second})
+	return fleet.New(collect.Options{Client: c, Timeout: 2 * time.Second}, lag.Thresholds{})
 }
 
 // testToken is an operator's API token on servers built by newServer.
@@ -77,7 +79,7 @@ func get(t testing.TB, h http.Handler, path string) (int, map[string]any) {
 
 // fixture: a fake cluster with topics a (3 partitions, 10 records each) and b (1 partition),
 // and a group g that committed offset 4 on a/0 only.
-func fixture(t testing.TB) (*Server, *collect.Collector) {
+func fixture(t testing.TB) (*Server, *fleet.Cluster) {
 	fake := testkit.Fake(t)
 	cl, err := kgo.NewClient(kgo.SeedBrokers(fake.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	if err != nil {
@@ -172,7 +174,19 @@ func TestGroupEndpoints(t *testing.T) {
 	if body["total"] != 1.0 || row["id"] != "g" || row["lag"] != 6.0 {
 		t.Fatalf("%v", body)
 	}
-	code, body := get(t, h, "/api/v1/clusters/fake/groups/g")
+	if row["status"] != "OK" || row["lag_seconds"] == nil {
+		t.Fatalf("status fields %v", row)
+	}
+	code, body := get(t, h, "/api/v1/clusters/fake/groups/g/lag")
+	lp := body["partitions"].([]any)
+	if code != 200 || body["status"] != "OK" || body["lag_messages"] != 6.0 || len(lp) != 1 ||
+		lp[0].(map[string]any)["committed"] != 4.0 || lp[0].(map[string]any)["lag"] != 6.0 {
+		t.Fatalf("lag %d %v", code, body)
+	}
+	if code, _ := get(t, h, "/api/v1/clusters/fake/groups/nope/lag"); code != 404 {
+		t.Fatalf("lag of a missing group: %d", code)
+	}
+	code, body = get(t, h, "/api/v1/clusters/fake/groups/g")
 	parts := body["partitions"].([]any)
 	p := parts[0].(map[string]any)
 	if code != 200 || len(parts) != 1 || p["committed"] != 4.0 || p["lag"] != 6.0 || p["end_offset"] != 10.0 {

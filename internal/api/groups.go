@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
 
@@ -19,6 +20,11 @@ type groupRow struct {
 	Lag          int64    `json:"lag"`
 	Topics       []string `json:"topics"`
 	Error        string   `json:"error,omitempty"`
+	// Status is the lag evaluation (docs/lag.md): OK, WARN, REWIND, STALL, STOP or ERR, with
+	// its reason; LagSeconds is the age of the oldest unconsumed message (-1 unknown).
+	Status       string  `json:"status,omitempty"`
+	StatusReason string  `json:"status_reason,omitempty"`
+	LagSeconds   float64 `json:"lag_seconds"`
 }
 
 func (s *Server) handleGroups() http.HandlerFunc {
@@ -26,8 +32,8 @@ func (s *Server) handleGroups() http.HandlerFunc {
 		_, snap, err := s.snapshotOf(r)
 		if err == nil {
 			var p page
-			if p, err = parsePage(r, "name", "lag", "members"); err == nil {
-				writeJSON(w, http.StatusOK, listGroups(snap, p))
+			if p, err = parsePage(r, "name", "lag", "members", "status"); err == nil {
+				writeJSON(w, http.StatusOK, listGroups(snap, s.lagOf(r), p))
 				return
 			}
 		}
@@ -35,18 +41,26 @@ func (s *Server) handleGroups() http.HandlerFunc {
 	}
 }
 
-func listGroups(snap *snapshot.Snapshot, p page) listResponse[groupRow] {
+func listGroups(snap *snapshot.Snapshot, rep *lag.Report, p page) listResponse[groupRow] {
 	rows := make([]groupRow, 0, len(snap.Groups))
+	rank := map[string]int{}
 	for _, g := range snap.Groups {
 		if p.Q != "" && !strings.Contains(strings.ToLower(g.ID), p.Q) {
 			continue
 		}
-		rows = append(rows, groupRow{g.ID, g.State, g.Type, g.ProtocolType, g.Coordinator, g.Stats.Members, g.Stats.Lag, g.Stats.Topics, g.Error})
+		row := groupRow{ID: g.ID, State: g.State, Type: g.Type, ProtocolType: g.ProtocolType, Coordinator: g.Coordinator,
+			Members: g.Stats.Members, Lag: g.Stats.Lag, Topics: g.Stats.Topics, Error: g.Error, LagSeconds: -1}
+		if gr := groupReport(rep, g.ID); gr != nil {
+			row.Status, row.StatusReason, row.LagSeconds = gr.Status.String(), gr.Reason, gr.LagSeconds
+			rank[g.ID] = int(gr.Status)
+		}
+		rows = append(rows, row)
 	}
 	by := map[string]func(a, b groupRow) int{
 		"name":    func(a, b groupRow) int { return 0 },
 		"lag":     func(a, b groupRow) int { return cmp.Compare(a.Lag, b.Lag) },
 		"members": func(a, b groupRow) int { return cmp.Compare(a.Members, b.Members) },
+		"status":  func(a, b groupRow) int { return cmp.Compare(rank[a.ID], rank[b.ID]) },
 	}[p.Sort]
 	slices.SortFunc(rows, func(a, b groupRow) int {
 		c := by(a, b)
@@ -140,4 +154,43 @@ func groupPartitions(snap *snapshot.Snapshot, g *snapshot.Group) []groupPartitio
 		return cmp.Compare(a.Partition, b.Partition)
 	})
 	return out
+}
+
+func groupReport(rep *lag.Report, id string) *lag.GroupReport {
+	if rep == nil {
+		return nil
+	}
+	return rep.Groups[id]
+}
+
+// lagOf is the lag report of the cluster named in the path (nil when there is none yet).
+func (s *Server) lagOf(r *http.Request) *lag.Report {
+	if c, ok := s.byName[r.PathValue("cluster")]; ok {
+		return c.Lag()
+	}
+	return nil
+}
+
+// handleGroupLag serves a group's lag evaluation: status with reason and evidence window,
+// lag in messages and time, rates, time to drain, lead per partition, member load and skew,
+// rebalances.
+func (s *Server) handleGroupLag() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, snap, err := s.snapshotOf(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		id := r.PathValue("group")
+		if snap.Groups[id] == nil {
+			s.writeError(w, r, errorf(KindNotFound, "no group "+quote(id)+" in cluster "+quote(snap.Cluster)))
+			return
+		}
+		gr := groupReport(s.lagOf(r), id)
+		if gr == nil {
+			s.writeError(w, r, errorf(KindUnavailable, "lag of group "+quote(id)+" not evaluated yet (the offsets of the last cycles could not be read); try again shortly"))
+			return
+		}
+		writeJSON(w, http.StatusOK, gr)
+	}
 }

@@ -34,6 +34,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/clusters/{cluster}/topics/{topic}", s.handleTopic())
 	mux.HandleFunc("GET /api/v1/clusters/{cluster}/groups", s.handleGroups())
 	mux.HandleFunc("GET /api/v1/clusters/{cluster}/groups/{group}", s.handleGroup())
+	mux.HandleFunc("GET /api/v1/clusters/{cluster}/groups/{group}/lag", s.handleGroupLag())
 	mux.HandleFunc("GET /api/v1/metrics/query", s.handleQuery())
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(KindNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gregor-kafka/gregor/internal/auth"
+	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -18,6 +19,7 @@ type Cluster interface {
 	Name() string
 	Labels() map[string]string
 	Latest() *snapshot.Snapshot // nil until the first cycle ends
+	Lag() *lag.Report           // nil until the first cycle ends
 }
 
 // Options are what the server needs. Auth and Users are required: every endpoint but

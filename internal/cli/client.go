@@ -41,6 +41,7 @@ type clientCommand struct {
 	needsCluster bool     // all but `clusters`
 	sorts        []string // the list's sort keys; nil for commands that are not lists
 	internalFlag bool     // --no-internal
+	watch        bool     // --watch and --count
 	summary      string
 	path         func(cluster, arg string) string
 	render       func(w io.Writer, body []byte) error
@@ -75,6 +76,12 @@ var clientCommands = map[string]*clientCommand{
 		path:    func(c, t string) string { return clusterPath(c) + "/topics/" + url.PathEscape(t) },
 		render:  renderTopic,
 	},
+	"lag": {
+		name: "lag", arg: "GROUP", needsCluster: true, watch: true,
+		summary: "show a consumer group's lag status, per partition lag in messages and time, rates and time to drain",
+		path:    func(c, g string) string { return clusterPath(c) + "/groups/" + url.PathEscape(g) + "/lag" },
+		render:  renderLag,
+	},
 	"describe-group": {
 		name: "describe-group", arg: "GROUP", needsCluster: true,
 		summary: "show a consumer group's members, partitions and lag",
@@ -98,6 +105,8 @@ type clientOpts struct {
 	noInternal bool
 	limit      int
 	offset     int
+	watch      time.Duration
+	count      int
 }
 
 // runClient runs the client command name with its arguments.
@@ -128,6 +137,10 @@ func runClient(name string, args []string, stdout, stderr io.Writer, environ []s
 	}
 	if cmd.internalFlag {
 		fs.BoolVar(&o.noInternal, "no-internal", false, "hide internal topics")
+	}
+	if cmd.watch {
+		fs.DurationVar(&o.watch, "watch", 0, "print again every this long (e.g. 5s) until interrupted")
+		fs.IntVar(&o.count, "count", 0, "with --watch: stop after this many prints (0: never)")
 	}
 	synopsis := "gregor " + name
 	if cmd.arg != "" {
@@ -163,6 +176,10 @@ func runClient(name string, args []string, stdout, stderr io.Writer, environ []s
 		return usageErr("-o must be table or json, not %q", o.output)
 	case o.timeout <= 0:
 		return usageErr("--timeout must be positive")
+	case o.watch < 0 || (o.watch > 0 && o.watch < time.Second):
+		return usageErr("--watch must be at least 1s")
+	case o.count < 0:
+		return usageErr("--count must not be negative")
 	case cmd.sorts != nil && !slices.Contains(cmd.sorts, o.sort):
 		return usageErr("--sort must be one of: %s", strings.Join(cmd.sorts, ", "))
 	case cmd.sorts != nil && (o.limit < 1 || o.limit > 1000):
@@ -185,7 +202,16 @@ func runClient(name string, args []string, stdout, stderr io.Writer, environ []s
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	return c.run(cmd, &o, arg, stdout)
+	for n := 1; ; n++ {
+		if o.watch > 0 {
+			fmt.Fprintf(stdout, "--- %s\n", time.Now().Format(time.RFC3339))
+		}
+		code := c.run(cmd, &o, arg, stdout)
+		if o.watch == 0 || code != ExitOK || (o.count > 0 && n >= o.count) {
+			return code
+		}
+		time.Sleep(o.watch)
+	}
 }
 
 // run resolves the cluster, fetches and prints; it returns the exit code.

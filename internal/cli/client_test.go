@@ -644,3 +644,39 @@ func TestClientHumanBytes(t *testing.T) {
 		t.Errorf("ranges: %q", got)
 	}
 }
+
+func TestClientLag(t *testing.T) {
+	body := `{"group":"billing","state":"Empty","type":"classic","members":0,"status":"STOP","reason":"no member owns the partition","counts":{"STOP":1},
+"lag_messages":120,"lag_seconds":185.4,"partitions":[{"topic":"payments","partition":0,"status":"STOP","reason":"x","committed":30,"end_offset":150,"lag":120,
+"lag_seconds":185.4,"consume_rate":0,"produce_rate":4,"drain_seconds":-1,"lead":30}],"members_load":[],"skew":{},"rebalances":{"state":"Empty","last_hour":1},
+"dead_letter_topics":["orders.DLQ"],"notes":["empty: no members; offsets are only read"]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/v1/clusters/demo/groups/billing/lag":
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(body))
+		default:
+			http.Error(w, `{"error":{"code":"not_found","message":"nope"}}`, 404)
+		}
+	}))
+	defer srv.Close()
+	var out, errOut bytes.Buffer
+	code := Main([]string{"lag", "billing", "--cluster", "demo", "--server", srv.URL}, &out, &errOut, nil)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{"Status:", "STOP  no member owns the partition", "120 messages, oldest unconsumed 3m5s",
+		"1 in the last hour", "[orders.DLQ]", "payments", "falling behind", "4.0/s"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	code = Main([]string{"lag", "billing", "--cluster", "demo", "--server", srv.URL, "--watch", "1s", "--count", "2"}, &out, &errOut, nil)
+	if code != 0 || strings.Count(out.String(), "--- ") != 2 {
+		t.Fatalf("watch: exit %d\n%s", code, out.String())
+	}
+	if code := Main([]string{"lag", "billing", "--cluster", "demo", "--server", srv.URL, "--watch", "10ms"}, &out, &errOut, nil); code != ExitUsage {
+		t.Fatalf("--watch 10ms: exit %d", code)
+	}
+}

@@ -28,8 +28,10 @@ import (
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/demo"
 	"github.com/gregor-kafka/gregor/internal/export"
+	"github.com/gregor-kafka/gregor/internal/fleet"
 	"github.com/gregor-kafka/gregor/internal/history"
 	"github.com/gregor-kafka/gregor/internal/kafka"
+	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -123,7 +125,7 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, adminPassword s
 			c.Close()
 		}
 	}()
-	var cols []*collect.Collector
+	var cols []*fleet.Cluster
 	var apiClusters []api.Cluster
 	var sources []export.Source
 	exp := export.New(nil, cfg.Prometheus.PartitionSeries)
@@ -133,13 +135,13 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, adminPassword s
 			return err
 		}
 		clients = append(clients, c)
-		col := collect.New(collect.Options{Client: c, Metrics: cc.Metrics, Interval: cfg.Collect.Interval,
+		col := fleet.New(collect.Options{Client: c, Metrics: cc.Metrics, Interval: cfg.Collect.Interval,
 			Timeout: cfg.Collect.Timeout, Log: log, OnSnapshot: func(s *snapshot.Snapshot) {
 				exp.Observe(s)
 				rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
 				rec.Record(rctx, s)
-			}})
+			}}, lag.Thresholds(cfg.Lag))
 		cols = append(cols, col)
 		apiClusters = append(apiClusters, col)
 		sources = append(sources, col)
@@ -191,10 +193,10 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, adminPassword s
 
 // waitFirstCycles waits until every collector has published a snapshot, logging each
 // cluster's first result.
-func waitFirstCycles(ctx context.Context, cols []*collect.Collector, log *slog.Logger) {
+func waitFirstCycles(ctx context.Context, cols []*fleet.Cluster, log *slog.Logger) {
 	pending := slices.Clone(cols)
 	for len(pending) > 0 {
-		pending = slices.DeleteFunc(pending, func(c *collect.Collector) bool {
+		pending = slices.DeleteFunc(pending, func(c *fleet.Cluster) bool {
 			s := c.Latest()
 			if s == nil {
 				return false

@@ -381,7 +381,7 @@ func TestServeMetricsAndHistory(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{`gregor_cluster_topics{cluster="demo"} 5`, `gregor_cluster_brokers_reachable{cluster="demo"} 3`,
-		`gregor_collect_cycles_total{cluster="demo"}`, `gregor_group_lag{cluster="demo",group="billing"}`, "go_goroutines"} {
+		`gregor_collect_cycles_total{cluster="demo"}`, `gregor_group_lag_messages{cluster="demo",group="billing"}`, `gregor_group_status{cluster="demo",group="billing",status=`, "go_goroutines"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
@@ -556,5 +556,52 @@ func TestServeAPIMatchesKafka(t *testing.T) {
 	out, err = cmd.CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), `no topic "nope" in cluster "local"`) {
 		t.Fatalf("describe-topic of a missing topic: %v\n%s", err, out)
+	}
+}
+
+// TestServeLagStatuses: on the demo, the stopped group is STOP, the lagging one WARN (falling
+// behind), the healthy one OK — through the API, /metrics and `gregor lag`.
+func TestServeLagStatuses(t *testing.T) {
+	cfg := writeConfig(t, "collect:\n  interval: 1s\nlag:\n  window: 5\n")
+	p := startGregor(t, nil, "--config", cfg, "--demo")
+	waitReady(t, p)
+	want := map[string]string{"billing": "STOP", "analytics": "WARN", "order-service": "OK"}
+	start := time.Now()
+	took := map[string]time.Duration{}
+	for len(took) < len(want) {
+		for g, status := range want {
+			if _, done := took[g]; done {
+				continue
+			}
+			var rep struct {
+				Status string `json:"status"`
+				Reason string `json:"reason"`
+			}
+			err := getJSON(p.URL+"/api/v1/clusters/demo/groups/"+g+"/lag", &rep)
+			if err == nil && rep.Status == status && !strings.Contains(rep.Reason, "no partitions") && !strings.Contains(rep.Reason, "-1") {
+				took[g] = time.Since(start)
+				t.Logf("%s: %s after %s (%s)", g, status, took[g].Round(time.Second), rep.Reason)
+			}
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("statuses not reached within 30s; reached %v", took)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	cmd := exec.Command(binary, "lag", "billing", "--server", p.URL)
+	cmd.Env = append(os.Environ(), "GREGOR_USER=admin", "GREGOR_PASSWORD="+adminPassword, "GREGOR_TOKEN=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "STOP") || !strings.Contains(string(out), "payments") {
+		t.Fatalf("gregor lag billing: %v\n%s", err, out)
+	}
+	resp, err := http.Get(p.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `gregor_group_status{cluster="demo",group="billing",status="STOP"} 1`) ||
+		!strings.Contains(string(b), `gregor_group_lag_seconds{cluster="demo",group="analytics"}`) {
+		t.Fatal("/metrics lacks the lag status or lag seconds")
 	}
 }

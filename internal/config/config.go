@@ -20,7 +20,20 @@ type Config struct {
 	Store      Store      `yaml:"store"`
 	History    History    `yaml:"history"`
 	Prometheus Prometheus `yaml:"prometheus"`
+	Lag        Lag        `yaml:"lag"`
 	Clusters   []Cluster  `yaml:"clusters"`
+}
+
+// Lag tunes the consumer lag evaluation (docs/lag.md). Zero values take the defaults.
+type Lag struct {
+	Window        int           `yaml:"window"`         // cycles the trend rules look at, default 10
+	MinLag        int64         `yaml:"min_lag"`        // lag at or below it never warns, default 0
+	WarnSeconds   float64       `yaml:"warn_seconds"`   // WARN from this time lag (0: off)
+	ErrSeconds    float64       `yaml:"err_seconds"`    // ERR from this time lag (0: off)
+	ErrMessages   int64         `yaml:"err_messages"`   // ERR from this lag in messages (0: off)
+	StallAfter    time.Duration `yaml:"stall_after"`    // default 5m
+	StopAfter     time.Duration `yaml:"stop_after"`     // default 5m
+	RetentionRisk time.Duration `yaml:"retention_risk"` // default 1h
 }
 
 // Store is where state and history live: SQLite in the data dir by default, or PostgreSQL
@@ -203,6 +216,10 @@ func (c *Config) Validate() []error {
 	}
 	if c.Collect.Timeout <= 0 {
 		bad("collect.timeout", "must be positive")
+	}
+	if c.Lag.Window < 0 || c.Lag.MinLag < 0 || c.Lag.WarnSeconds < 0 || c.Lag.ErrSeconds < 0 || c.Lag.ErrMessages < 0 ||
+		c.Lag.StallAfter < 0 || c.Lag.StopAfter < 0 || c.Lag.RetentionRisk < 0 {
+		bad("lag", "thresholds must not be negative")
 	}
 	if c.Store.DSNEnv != "" && c.Store.DSNFile != "" {
 		bad("store", "give dsn_env or dsn_file, not both")

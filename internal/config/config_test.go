@@ -99,7 +99,7 @@ func TestBadConfigs(t *testing.T) {
 		want       string // the whole error text; FILE stands for the file's path
 	}{
 		{"unknown top-level key", "clusterz: []\n", nil,
-			"FILE:1: clusterz: unknown key (expected one of: clusters, collect, history, log, prometheus, server, store)"},
+			"FILE:1: clusterz: unknown key (expected one of: clusters, collect, history, lag, log, prometheus, server, store)"},
 		{"unknown cluster key", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    bootstrp: [h:1]\n", nil,
 			"FILE:4: clusters[0].bootstrp: unknown key (expected one of: bootstrap, client_id, labels, metrics, name, sasl, tls)"},
 		{"missing bootstrap", "clusters:\n  - name: a\n", nil,

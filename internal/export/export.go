@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
 
@@ -17,6 +18,7 @@ import (
 type Source interface {
 	Name() string
 	Latest() *snapshot.Snapshot
+	Lag() *lag.Report
 }
 
 // Exporter is a prometheus.Collector over the clusters' snapshots.
@@ -91,7 +93,9 @@ var (
 	tMsgIn   = desc("topic_messages_in_per_second", "Messages per second into the topic.", "cluster", "topic")
 	tBytesIn = desc("topic_bytes_in_per_second", "Bytes per second into the topic.", "cluster", "topic")
 
-	gLag     = desc("group_lag", "Sum of end minus committed offset over partitions with a commit.", "cluster", "group")
+	gLag     = desc("group_lag_messages", "Sum of end minus committed offset over partitions with a commit.", "cluster", "group")
+	gLagSecs = desc("group_lag_seconds", "Age of the oldest unconsumed message over the group's partitions.", "cluster", "group")
+	gStatus  = desc("group_status", "1 for the group's lag status (OK, WARN, REWIND, STALL, STOP, ERR; docs/lag.md).", "cluster", "group", "status")
 	gMembers = desc("group_members", "Members of the group.", "cluster", "group")
 
 	pEnd  = desc("partition_end_offset", "End offset (partition_series only).", "cluster", "topic", "partition")
@@ -103,7 +107,7 @@ var (
 func (e *Exporter) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{cycles, partErrors, lastSuccess, duration, requests, cBrokers, cReachable, cTopics,
 		cParts, cURP, cUnderMin, cOffline, cMsgIn, cBytesIn, cSize, cCtrl, bReachable, bLeaders, bReplicas, bDiskUsed,
-		bDiskFree, bMsgIn, bBytesIn, tParts, tURP, tSize, tMsgIn, tBytesIn, gLag, gMembers, pEnd, pSize, gpLag} {
+		bDiskFree, bMsgIn, bBytesIn, tParts, tURP, tSize, tMsgIn, tBytesIn, gLag, gLagSecs, gStatus, gMembers, pEnd, pSize, gpLag} {
 		ch <- d
 	}
 }
@@ -190,8 +194,17 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 				}
 			}
 		}
+		rep := src.Lag()
 		for _, gr := range s.Groups {
 			g(gMembers, float64(gr.Stats.Members), c, gr.ID)
+			if rep != nil {
+				if lr := rep.Groups[gr.ID]; lr != nil {
+					g(gStatus, 1, c, gr.ID, lr.Status.String())
+					if lr.LagSeconds >= 0 && lags {
+						g(gLagSecs, lr.LagSeconds, c, gr.ID)
+					}
+				}
+			}
 			if !lags {
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
 
@@ -15,6 +16,10 @@ type src struct{ s *snapshot.Snapshot }
 
 func (s src) Name() string               { return "c1" }
 func (s src) Latest() *snapshot.Snapshot { return s.s }
+func (s src) Lag() *lag.Report {
+	tr := lag.NewTracker(lag.Thresholds{}, nil)
+	return tr.Observe(s.s)
+}
 
 func snap() *snapshot.Snapshot {
 	s := &snapshot.Snapshot{Cluster: "c1", Time: time.Unix(100, 0), Took: 250 * time.Millisecond, ControllerID: 2,
@@ -35,9 +40,12 @@ func TestExport(t *testing.T) {
 # HELP gregor_cluster_under_replicated_partitions Partitions whose ISR is shorter than their replicas.
 # TYPE gregor_cluster_under_replicated_partitions gauge
 gregor_cluster_under_replicated_partitions{cluster="c1"} 1
-# HELP gregor_group_lag Sum of end minus committed offset over partitions with a commit.
-# TYPE gregor_group_lag gauge
-gregor_group_lag{cluster="c1",group="g"} 6
+# HELP gregor_group_lag_messages Sum of end minus committed offset over partitions with a commit.
+# TYPE gregor_group_lag_messages gauge
+gregor_group_lag_messages{cluster="c1",group="g"} 6
+# HELP gregor_group_status 1 for the group's lag status (OK, WARN, REWIND, STALL, STOP, ERR; docs/lag.md).
+# TYPE gregor_group_status gauge
+gregor_group_status{cluster="c1",group="g",status="OK"} 1
 # HELP gregor_broker_reachable 1 if the broker answered ApiVersions.
 # TYPE gregor_broker_reachable gauge
 gregor_broker_reachable{broker="1",cluster="c1"} 1
@@ -53,7 +61,7 @@ gregor_collect_last_success_timestamp_seconds{cluster="c1"} 100
 gregor_topic_size_bytes{cluster="c1",topic="t"} 100
 `
 	if err := testutil.CollectAndCompare(e, strings.NewReader(want), "gregor_cluster_under_replicated_partitions",
-		"gregor_group_lag", "gregor_broker_reachable", "gregor_collect_errors_total",
+		"gregor_group_lag_messages", "gregor_group_status", "gregor_broker_reachable", "gregor_collect_errors_total",
 		"gregor_collect_last_success_timestamp_seconds", "gregor_topic_size_bytes"); err != nil {
 		t.Fatal(err)
 	}

@@ -60,6 +60,10 @@ func (m Motion) next(hist []Obs, i int) Motion {
 	if o.Committed == p.Committed {
 		return m
 	}
+	if p.Committed < 0 || o.Committed < 0 {
+		// A first commit (or a commit deleted) is not a move: start over from here.
+		return Motion{StillSince: o.Time, LagAtStill: o.Lag(), ExpectedGap: math.MaxInt64}
+	}
 	gap := max(o.Time.Sub(m.StillSince), o.Time.Sub(p.Time))
 	if m.ExpectedGap == math.MaxInt64 {
 		m.ExpectedGap = 2 * o.Time.Sub(p.Time) // first move seen: the observation interval
@@ -79,6 +83,10 @@ func Evaluate(win []Obs, m Motion, ends []Point, th Thresholds) Result {
 	}
 	if len(win) > th.Window {
 		win = win[len(win)-th.Window:]
+	}
+	// The window starts at the first observation with a commit: before it there is no lag.
+	for len(win) > 1 && win[0].Committed < 0 {
+		win = win[1:]
 	}
 	cur, first := win[len(win)-1], win[0]
 	r := Result{Committed: cur.Committed, End: cur.End, Lag: cur.Lag(), LagSeconds: -1, Lead: -1,
@@ -111,6 +119,11 @@ func Evaluate(win []Obs, m Motion, ends []Point, th Thresholds) Result {
 		stillFor := cur.Time.Sub(m.StillSince)
 		growing := cur.Lag() > m.LagAtStill
 		switch {
+		case !cur.Owned && growing && m.ExpectedGap == math.MaxInt64 && len(win) >= 3:
+			// Never seen moving, nobody owns it, lag grows across three cycles: stopped
+			// (if it is a rare committer, its next commit teaches Gregor its pace).
+			r.Status, r.Reason = Stop, fmt.Sprintf("no member owns the partition and its offset has not moved since Gregor started watching (%s) while lag grew to %d", round(stillFor), r.Lag)
+			return r
 		case !cur.Owned && growing && stillFor > m.ExpectedGap:
 			r.Status, r.Reason = Stop, fmt.Sprintf("no member owns the partition and its offset has not moved for %s while lag is %d", round(stillFor), r.Lag)
 			return r
@@ -129,9 +142,9 @@ func Evaluate(win []Obs, m Motion, ends []Point, th Thresholds) Result {
 			r.Status, r.Reason = Err, fmt.Sprintf("lag %.0fs >= error threshold %.0fs", r.LagSeconds, th.ErrSeconds)
 			return r
 		}
-		if len(win) >= th.Window && growingThroughout(win) {
-			r.Status, r.Reason = Warn, fmt.Sprintf("lag grew in every one of the last %d cycles (%d -> %d): consuming %.1f/s, producing %.1f/s",
-				len(win), first.Lag(), r.Lag, r.ConsumeRate, r.ProduceRate)
+		if len(win) >= th.Window && r.Lag-first.Lag() > th.MinLag && r.ConsumeRate < r.ProduceRate {
+			r.Status, r.Reason = Warn, fmt.Sprintf("falling behind: lag grew from %d to %d over the last %d cycles, consuming %.1f/s while %.1f/s are produced",
+				first.Lag(), r.Lag, len(win), r.ConsumeRate, r.ProduceRate)
 			return r
 		}
 		if th.WarnSeconds > 0 && r.LagSeconds >= th.WarnSeconds {
@@ -146,18 +159,32 @@ func Evaluate(win []Obs, m Motion, ends []Point, th Thresholds) Result {
 	return r
 }
 
-// rates are messages per second over the window: committed and end offset progress.
+// rates are messages per second over the window: end offset progress, and committed offset
+// progress measured between the first and last commits seen in the window (a consumer that
+// commits every minute is not slower for being sampled between its commits).
 func rates(win []Obs) (consume, produce float64) {
 	a, b := win[0], win[len(win)-1]
 	dt := b.Time.Sub(a.Time).Seconds()
 	if dt <= 0 {
 		return 0, 0
 	}
-	if a.Committed >= 0 && b.Committed >= a.Committed {
-		consume = float64(b.Committed-a.Committed) / dt
-	}
 	if a.End >= 0 && b.End >= a.End {
 		produce = float64(b.End-a.End) / dt
+	}
+	first, last := -1, -1
+	for i := 1; i < len(win); i++ {
+		if win[i-1].Committed >= 0 && win[i].Committed != win[i-1].Committed {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	switch {
+	case first >= 0 && last > first && win[last].Committed >= win[first].Committed:
+		consume = float64(win[last].Committed-win[first].Committed) / win[last].Time.Sub(win[first].Time).Seconds()
+	case a.Committed >= 0 && b.Committed >= a.Committed:
+		consume = float64(b.Committed-a.Committed) / dt
 	}
 	return consume, produce
 }
@@ -170,16 +197,6 @@ func drain(lag int64, consume, produce float64) float64 {
 		return -1
 	}
 	return float64(lag) / (consume - produce)
-}
-
-// growingThroughout: lag rose from each observation to the next across the window.
-func growingThroughout(win []Obs) bool {
-	for i := 1; i < len(win); i++ {
-		if win[i].Lag() <= win[i-1].Lag() {
-			return false
-		}
-	}
-	return true
 }
 
 // retentionRisk says when the log start, moving at its pace over the window, will pass the
