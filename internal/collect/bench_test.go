@@ -15,18 +15,24 @@ import (
 
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/kafka"
+	"github.com/gregor-kafka/gregor/internal/lag"
+	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/testkit"
 )
 
 // fakeServerEnv makes the test binary a kfake server for the benchmark (see TestMain): the
 // fake cluster and its data live in another process, so the benchmark's RSS is the
 // collector's own, as it would be against a remote cluster.
-const fakeServerEnv = "GREGOR_BENCH_KFAKE_PARTITIONS"
+// Its value is "topics,partitions,groups,groupTopics".
+const fakeServerEnv = "GREGOR_BENCH_KFAKE"
 
 func TestMain(m *testing.M) {
 	if v := os.Getenv(fakeServerEnv); v != "" {
-		parts, _ := strconv.Atoi(v)
-		os.Exit(serveFake(parts))
+		var n [4]int
+		for i, f := range strings.Split(v, ",") {
+			n[i], _ = strconv.Atoi(f)
+		}
+		os.Exit(serveFake(n[0], n[1], n[2], n[3]))
 	}
 	if os.Getenv(benchOnlyEnv) == "1" {
 		os.Exit(m.Run()) // benchmarks need no real cluster
@@ -37,16 +43,16 @@ func TestMain(m *testing.M) {
 // benchOnlyEnv=1 skips starting the real cluster, for benchmark runs.
 const benchOnlyEnv = "GREGOR_BENCH_ONLY"
 
-// serveFake seeds a kfake cluster (2,000 topics of parts partitions, 2,000 groups with offsets
-// on 5 topics each), prints its addresses, and runs until stdin closes.
-func serveFake(parts int) int {
+// serveFake seeds a kfake cluster (topics of parts partitions, groups with offsets on
+// groupTopics topics each), prints its addresses, and runs until stdin closes.
+func serveFake(topics, parts, groups, groupTopics int) int {
 	fake, err := kfake.NewCluster(kfake.NumBrokers(3))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer fake.Close()
-	seed(&fatalTB{}, fake, 2000, parts, 1, 2000, 5)
+	seed(&fatalTB{}, fake, topics, parts, 1, groups, groupTopics)
 	fmt.Println("ready", strings.Join(fake.ListenAddrs(), ","))
 	_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
 	return 0
@@ -66,7 +72,7 @@ func (fatalTB) Fatalf(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...)
 func BenchmarkCycle(b *testing.B) {
 	for _, parts := range []int{10, 20} {
 		b.Run("partitions="+strconv.Itoa(2000*parts), func(b *testing.B) {
-			addrs := startFakeServer(b, parts)
+			addrs := startFakeServer(b, 2000, parts, 2000, 5)
 			cl, err := kafka.New(config.Cluster{Name: "bench", Bootstrap: addrs, ClientID: "gregor"}, nil)
 			if err != nil {
 				b.Fatal(err)
@@ -91,9 +97,9 @@ func BenchmarkCycle(b *testing.B) {
 	}
 }
 
-func startFakeServer(b *testing.B, parts int) []string {
+func startFakeServer(b *testing.B, topics, parts, groups, groupTopics int) []string {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), fakeServerEnv+"="+strconv.Itoa(parts))
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d,%d,%d,%d", fakeServerEnv, topics, parts, groups, groupTopics))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -129,4 +135,38 @@ func peakRSSMB() float64 {
 		}
 	}
 	return -1
+}
+
+// BenchmarkLagCycle is the lag budget: 10,000 groups x 10 partitions (one topic each, 1,000
+// topics of 10 partitions), one collection cycle plus the lag evaluation of every group.
+func BenchmarkLagCycle(b *testing.B) {
+	addrs := startFakeServer(b, 1000, 10, 10000, 1)
+	cl, err := kafka.New(config.Cluster{Name: "bench", Bootstrap: addrs, ClientID: "gregor"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Close()
+	tr := lag.NewTracker(lag.Thresholds{}, nil)
+	c := New(Options{Client: cl, OnSnapshot: func(s *snapshot.Snapshot) { tr.Observe(s) }})
+	c.Cycle(context.Background())
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var reqs int64
+	for range b.N {
+		s := c.Cycle(context.Background())
+		rep := tr.Latest()
+		if len(s.Errors) > 0 || len(s.Groups) != 10000 || rep == nil || len(rep.Groups) != 10000 {
+			b.Fatalf("incomplete: %d errors %v, %d groups", len(s.Errors), s.Errors, len(s.Groups))
+		}
+		reqs = s.Requests
+	}
+	b.ReportMetric(float64(reqs), "requests/cycle")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "live-heap-MB")
+	runtime.KeepAlive(tr)
+	runtime.KeepAlive(c)
 }

@@ -13,8 +13,14 @@ type GroupResult struct {
 
 // Group combines partition results.
 func Group(rs []Result) GroupResult {
+	return groupOf(len(rs), func(i int) *Result { return &rs[i] })
+}
+
+// groupOf combines the n results at(0) .. at(n-1).
+func groupOf(n int, at func(int) *Result) GroupResult {
 	g := GroupResult{Status: OK, Reason: "no partitions with commits", Counts: map[string]int{}, Worst: -1}
-	for i, r := range rs {
+	for i := range n {
+		r := at(i)
 		g.Counts[r.Status.String()]++
 		if g.Worst < 0 && r.Status != NoOffset || g.Worst >= 0 && r.Status.severity() > g.Status.severity() {
 			g.Status, g.Reason, g.Worst = r.Status, r.Reason, i

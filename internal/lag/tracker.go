@@ -22,6 +22,7 @@ type Tracker struct {
 	deadLetter *regexp.Regexp
 
 	mu     sync.Mutex
+	cycle  uint64
 	parts  map[gpKey]*partState
 	ends   map[tpKey][]Point
 	groups map[string]*groupState
@@ -41,6 +42,7 @@ type tpKey struct {
 type partState struct {
 	win    []Obs // at most th.Window, oldest first
 	motion Motion
+	cycle  uint64 // the last cycle that saw the partition
 }
 
 type groupState struct {
@@ -81,14 +83,14 @@ func (t *Tracker) Observe(s *snapshot.Snapshot) *Report {
 			}
 		}
 	}
+	t.cycle++
 	rep := &Report{Time: s.Time, Groups: make(map[string]*GroupReport, len(s.Groups))}
-	seen := make(map[gpKey]bool, len(t.parts))
 	for id, g := range s.Groups {
-		rep.Groups[id] = t.group(s, g, seen)
+		rep.Groups[id] = t.group(s, g)
 	}
-	for k := range t.parts {
-		if !seen[k] {
-			delete(t.parts, k)
+	for k, st := range t.parts {
+		if st.cycle != t.cycle {
+			delete(t.parts, k) // the group or partition is gone
 		}
 	}
 	for id := range t.groups {
@@ -123,7 +125,7 @@ func appendPoint(pts []Point, p Point) []Point {
 	return pts
 }
 
-func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group, seen map[gpKey]bool) *GroupReport {
+func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group) *GroupReport {
 	owner := map[tpKey]*snapshot.Member{}
 	for i := range g.Members {
 		m := &g.Members[i]
@@ -133,23 +135,24 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group, seen map[gpKey]
 			}
 		}
 	}
-	keys := map[tpKey]bool{}
+	keys := make([]tpKey, 0, len(owner)+len(g.Offsets)*4)
 	for topic, ps := range g.Offsets {
 		for p := range ps {
-			keys[tpKey{topic, p}] = true
+			keys = append(keys, tpKey{topic, p})
 		}
 	}
 	for k := range owner {
-		keys[k] = true
+		keys = append(keys, k)
 	}
+	keys = sortedKeys(keys)
 	gr := &GroupReport{ID: g.ID, State: g.State, Type: g.Type, Members: len(g.Members), LagSeconds: -1}
 	load := map[string]*MemberLoad{}
 	for i := range g.Members {
 		m := &g.Members[i]
 		load[m.ID] = &MemberLoad{ID: m.ID, ClientID: m.ClientID, Host: m.Host}
 	}
-	var results []Result
-	for _, k := range sortedKeys(keys) {
+	gr.Partitions = make([]PartitionReport, 0, len(keys))
+	for _, k := range keys {
 		p := s.Partition(k.topic, k.partition)
 		committed, ok := g.Offsets[k.topic][k.partition]
 		if !ok {
@@ -160,19 +163,18 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group, seen map[gpKey]
 			o.Start, o.End = p.StartOffset, p.EndOffset
 		}
 		gk := gpKey{g.ID, k.topic, k.partition}
-		seen[gk] = true
 		st := t.parts[gk]
 		if st == nil {
-			st = &partState{}
+			st = &partState{win: make([]Obs, 0, t.th.Window+1)}
 			t.parts[gk] = st
 		}
+		st.cycle = t.cycle
 		st.win = append(st.win, o)
 		if len(st.win) > t.th.Window {
 			st.win = slices.Delete(st.win, 0, len(st.win)-t.th.Window)
 		}
 		st.motion = st.motion.next(st.win, len(st.win)-1)
 		r := Evaluate(st.win, st.motion, t.ends[k], t.th)
-		results = append(results, r)
 		pr := PartitionReport{Topic: k.topic, Partition: k.partition, Result: r}
 		if m := owner[k]; m != nil {
 			pr.MemberID, pr.ClientID = m.ID, m.ClientID
@@ -189,7 +191,7 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group, seen map[gpKey]
 			gr.DeadLetterTopics = append(gr.DeadLetterTopics, k.topic)
 		}
 	}
-	gr.GroupResult = Group(results)
+	gr.GroupResult = groupOf(len(gr.Partitions), func(i int) *Result { return &gr.Partitions[i].Result })
 	if gr.Worst >= 0 {
 		gr.WorstPartition = &gr.Partitions[gr.Worst]
 	}
@@ -207,18 +209,15 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group, seen map[gpKey]
 	return gr
 }
 
-func sortedKeys(m map[tpKey]bool) []tpKey {
-	out := make([]tpKey, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.SortFunc(out, func(a, b tpKey) int {
+// sortedKeys sorts keys and drops duplicates.
+func sortedKeys(keys []tpKey) []tpKey {
+	slices.SortFunc(keys, func(a, b tpKey) int {
 		if c := strings.Compare(a.topic, b.topic); c != 0 {
 			return c
 		}
 		return int(a.partition - b.partition)
 	})
-	return out
+	return slices.Compact(keys)
 }
 
 // rebalances follows the group's state: a rebalance runs from leaving Stable (or Empty with
