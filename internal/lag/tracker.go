@@ -23,6 +23,7 @@ type Tracker struct {
 
 	mu     sync.Mutex
 	cycle  uint64
+	buf    []Obs // scratch for one window
 	parts  map[gpKey]*partState
 	ends   map[tpKey][]Point
 	groups map[string]*groupState
@@ -39,10 +40,40 @@ type tpKey struct {
 	partition int32
 }
 
+// partState is one group-partition's memory: a ring of its last th.Window observations in a
+// compact form (a tracker may hold 100,000 of them), and its Motion.
 type partState struct {
-	win    []Obs // at most th.Window, oldest first
+	ring   []obs // len th.Window once full; ring[head] is the oldest
+	head   int
 	motion Motion
 	cycle  uint64 // the last cycle that saw the partition
+}
+
+// obs is Obs in 40 bytes instead of 56.
+type obs struct {
+	t                     int64 // Unix nanoseconds
+	committed, start, end int64
+	owned                 bool
+}
+
+func (st *partState) push(o Obs, window int) {
+	c := obs{o.Time.UnixNano(), o.Committed, o.Start, o.End, o.Owned}
+	if len(st.ring) < window {
+		st.ring = append(st.ring, c)
+		return
+	}
+	st.ring[st.head] = c
+	st.head = (st.head + 1) % len(st.ring)
+}
+
+// window writes the observations oldest first into buf.
+func (st *partState) window(buf []Obs) []Obs {
+	buf = buf[:0]
+	for i := range st.ring {
+		c := st.ring[(st.head+i)%len(st.ring)]
+		buf = append(buf, Obs{Time: time.Unix(0, c.t), Committed: c.committed, Start: c.start, End: c.end, Owned: c.owned})
+	}
+	return buf
 }
 
 type groupState struct {
@@ -135,7 +166,11 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group) *GroupReport {
 			}
 		}
 	}
-	keys := make([]tpKey, 0, len(owner)+len(g.Offsets)*4)
+	n := len(owner)
+	for _, ps := range g.Offsets {
+		n += len(ps)
+	}
+	keys := make([]tpKey, 0, n)
 	for topic, ps := range g.Offsets {
 		for p := range ps {
 			keys = append(keys, tpKey{topic, p})
@@ -165,16 +200,14 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group) *GroupReport {
 		gk := gpKey{g.ID, k.topic, k.partition}
 		st := t.parts[gk]
 		if st == nil {
-			st = &partState{win: make([]Obs, 0, t.th.Window+1)}
+			st = &partState{ring: make([]obs, 0, t.th.Window)}
 			t.parts[gk] = st
 		}
 		st.cycle = t.cycle
-		st.win = append(st.win, o)
-		if len(st.win) > t.th.Window {
-			st.win = slices.Delete(st.win, 0, len(st.win)-t.th.Window)
-		}
-		st.motion = st.motion.next(st.win, len(st.win)-1)
-		r := Evaluate(st.win, st.motion, t.ends[k], t.th)
+		st.push(o, t.th.Window)
+		t.buf = st.window(t.buf)
+		st.motion = st.motion.next(t.buf, len(t.buf)-1)
+		r := Evaluate(t.buf, st.motion, t.ends[k], t.th)
 		pr := PartitionReport{Topic: k.topic, Partition: k.partition, Result: r}
 		if m := owner[k]; m != nil {
 			pr.MemberID, pr.ClientID = m.ID, m.ClientID
