@@ -142,7 +142,10 @@ func Evaluate(win []Obs, m Motion, ends []Point, th Thresholds) Result {
 			r.Status, r.Reason = Err, fmt.Sprintf("lag %.0fs >= error threshold %.0fs", r.LagSeconds, th.ErrSeconds)
 			return r
 		}
-		if len(win) >= th.Window && r.Lag-first.Lag() > th.MinLag && r.ConsumeRate < r.ProduceRate {
+		// A healthy consumer shows up to about what is produced between two of its commits;
+		// twice that is the noise floor below which lag is not "falling behind".
+		noise := 2 * r.ProduceRate * commitGap(win).Seconds()
+		if len(win) >= th.Window && r.ConsumeRate < r.ProduceRate && float64(r.Lag) > noise && risingAtCommits(win, th.MinLag) {
 			r.Status, r.Reason = Warn, fmt.Sprintf("falling behind: lag grew from %d to %d over the last %d cycles, consuming %.1f/s while %.1f/s are produced",
 				first.Lag(), r.Lag, len(win), r.ConsumeRate, r.ProduceRate)
 			return r
@@ -197,6 +200,47 @@ func drain(lag int64, consume, produce float64) float64 {
 		return -1
 	}
 	return float64(lag) / (consume - produce)
+}
+
+// commitGap is the mean time between the commits seen in the window (the observation interval
+// when fewer than two were seen).
+func commitGap(win []Obs) time.Duration {
+	first, last, moves := -1, -1, 0
+	for i := 1; i < len(win); i++ {
+		if win[i-1].Committed >= 0 && win[i].Committed != win[i-1].Committed {
+			if first < 0 {
+				first = i
+			}
+			last, moves = i, moves+1
+		}
+	}
+	if moves < 2 {
+		return win[len(win)-1].Time.Sub(win[0].Time) / time.Duration(max(len(win)-1, 1))
+	}
+	return win[last].Time.Sub(win[first].Time) / time.Duration(moves-1)
+}
+
+// risingAtCommits: measured where the consumer committed (and at the window's start), lag
+// never went down, never was 0, and grew by more than minLag — like Burrow's rule, so the
+// lag a healthy consumer shows between its commits is not "falling behind".
+func risingAtCommits(win []Obs, minLag int64) bool {
+	prev := win[0].Lag()
+	if prev <= 0 {
+		return false
+	}
+	firstLag := prev
+	for i := 1; i < len(win); i++ {
+		if win[i].Committed == win[i-1].Committed || win[i-1].Committed < 0 {
+			continue
+		}
+		l := win[i].Lag()
+		if l <= 0 || l < prev {
+			return false
+		}
+		prev = l
+	}
+	last := win[len(win)-1].Lag()
+	return last >= prev && last-firstLag > minLag
 }
 
 // retentionRisk says when the log start, moving at its pace over the window, will pass the

@@ -46,6 +46,7 @@ func TestRules(t *testing.T) {
 		{"idle producer, stopped consumer with no lag is fine", same(500, 40), same(500, 40), false, Thresholds{}, OK, "caught up"},
 		{"falling behind", seq(100, 10, 10), seq(110, 20, 10), true, Thresholds{}, Warn, "falling behind: lag grew from 10 to 100 over the last 10 cycles"},
 		{"falling behind, committing every other cycle (sawtooth)", []int64{0, 0, 30, 30, 60, 60, 90, 90, 120, 120}, seq(10, 30, 10), true, Thresholds{}, Warn, "falling behind"},
+		{"healthy consumer with lag noise 1, 2, 3 does not warn", []int64{100, 109, 118, 127, 136}, []int64{101, 111, 121, 131, 139}, true, Thresholds{Window: 5}, OK, ""},
 		{"lag that grows but is being worked off does not warn", []int64{0, 100, 200, 300, 400, 500, 600, 700, 800, 900}, []int64{100, 150, 260, 400, 450, 560, 700, 750, 860, 990}, true, Thresholds{}, OK, ""},
 		{"noise does not warn", []int64{100, 160, 200, 260, 300, 360, 400, 460, 500, 560}, []int64{150, 200, 250, 300, 350, 400, 450, 500, 550, 600}, true, Thresholds{}, OK, ""},
 		{"tiny lag under MinLag does not warn", seq(100, 10, 10), seq(101, 10, 10), true, Thresholds{MinLag: 5}, OK, ""},
