@@ -126,7 +126,9 @@ func TestLagScenarios(t *testing.T) {
 			t.Fatal(err)
 		}
 		os := kadm.Offsets{}
-		ends.Each(func(o kadm.ListedOffset) { os.Add(kadm.Offset{Topic: topic, Partition: o.Partition, At: max(o.Offset-minus, 0), LeaderEpoch: -1}) })
+		ends.Each(func(o kadm.ListedOffset) {
+			os.Add(kadm.Offset{Topic: topic, Partition: o.Partition, At: max(o.Offset-minus, 0), LeaderEpoch: -1})
+		})
 		if resp, err := adm.CommitOffsets(ctx, group, os); err != nil || resp.Error() != nil {
 			t.Fatalf("commit %s: %v %v", group, err, resp.Error())
 		}
