@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gregor-kafka/gregor/internal/auth"
@@ -31,7 +32,8 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
-// isPublic: health, readiness, Prometheus metrics, and logging in and out need no user.
+// isPublic: health, readiness, Prometheus metrics, logging in and out, and the UI's files
+// need no user.
 func isPublic(r *http.Request) bool {
 	switch r.URL.Path {
 	case "/healthz", "/readyz", "/metrics":
@@ -39,7 +41,8 @@ func isPublic(r *http.Request) bool {
 	case "/api/v1/auth/login", "/api/v1/auth/logout":
 		return r.Method == http.MethodPost
 	}
-	return false
+	// The web UI's files are public (the app itself logs in through the API).
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/api/")
 }
 
 func principal(r *http.Request) *auth.Principal {

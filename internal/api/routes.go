@@ -5,6 +5,7 @@ import (
 
 	"github.com/gregor-kafka/gregor/internal/auth"
 	"github.com/gregor-kafka/gregor/internal/store"
+	"github.com/gregor-kafka/gregor/internal/web"
 )
 
 // routes lists every route in one place.
@@ -39,6 +40,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(KindNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path))
 	})
+	// The web UI: static files and the SPA fallback. Registered without a method: with GET the
+	// pattern would overlap the /api/ one and the mux refuses it; the handler answers 405 to
+	// anything but GET and HEAD.
+	mux.Handle("/", web.Handler(s.basePath))
 	return mux
 }
 

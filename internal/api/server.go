@@ -30,6 +30,7 @@ type Options struct {
 	Clusters []Cluster
 	Series   store.Series // metric history; nil: /metrics/query answers 503
 	Metrics  http.Handler // Prometheus exposition for /metrics; nil: none
+	BasePath string       // public path prefix behind a reverse proxy ("" or "/gregor/")
 	Log      *slog.Logger
 	Now      func() time.Time
 }
@@ -42,6 +43,7 @@ type Server struct {
 	byName   map[string]Cluster
 	series   store.Series
 	metrics  http.Handler
+	basePath string
 	log      *slog.Logger
 	now      func() time.Time
 	ready    atomic.Bool
@@ -55,7 +57,7 @@ func New(o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{auth: o.Auth, users: o.Users, clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, metrics: o.Metrics, log: o.Log, now: o.Now}
+	s := &Server{auth: o.Auth, users: o.Users, clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, metrics: o.Metrics, basePath: o.BasePath, log: o.Log, now: o.Now}
 	for _, c := range o.Clusters {
 		s.byName[c.Name()] = c
 	}

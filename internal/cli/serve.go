@@ -42,6 +42,7 @@ func serve(args []string, stdout, stderr io.Writer, environ []string) int {
 	listen := fs.String("listen", "", "HTTP listen address (overrides server.listen; default 127.0.0.1:8080)")
 	dataDir := fs.String("data-dir", "", "state folder (overrides server.data_dir; default ./gregor-data)")
 	withDemo := fs.Bool("demo", false, "also run an in-process demo Kafka cluster with a live workload")
+	basePath := fs.String("base-path", "", "path prefix under which browsers reach Gregor behind a reverse proxy, e.g. /gregor/ (overrides server.base_path)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -58,6 +59,9 @@ func serve(args []string, stdout, stderr io.Writer, environ []string) int {
 	}
 	if *dataDir != "" {
 		cfg.Server.DataDir = *dataDir
+	}
+	if *basePath != "" {
+		cfg.Server.BasePath = *basePath
 	}
 	if len(cfg.Clusters) == 0 && !*withDemo {
 		fmt.Fprintln(stderr, "gregor: no cluster configured: give --config FILE (or GREGOR_CONFIG), or run with --demo")
@@ -149,7 +153,7 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, adminPassword s
 	exp.SetSources(sources)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(exp, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv := api.New(api.Options{Auth: authn, Users: st, Series: st, Clusters: apiClusters, Log: log,
+	srv := api.New(api.Options{Auth: authn, Users: st, Series: st, Clusters: apiClusters, Log: log, BasePath: cfg.Server.BasePath,
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)})})
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {

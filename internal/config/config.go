@@ -64,6 +64,9 @@ type Prometheus struct {
 type Server struct {
 	Listen  string `yaml:"listen"`   // host:port, default 127.0.0.1:8080
 	DataDir string `yaml:"data_dir"` // default ./gregor-data
+	// BasePath is the path prefix under which browsers reach Gregor behind a reverse proxy
+	// that strips it (e.g. /gregor/); "" when served at the root.
+	BasePath string `yaml:"base_path"`
 	// SecureCookies marks the session cookie Secure: set it when users reach Gregor over HTTPS
 	// (e.g. behind a TLS-terminating proxy).
 	SecureCookies bool `yaml:"secure_cookies"`

@@ -1,0 +1,547 @@
+// End-to-end tests in real headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core; no browser is downloaded).
+//
+//   npm run e2e                     build gregor, start `gregor serve --demo` on a free port, test it
+//   E2E_BASE_URL=http://host:port/  test a UI that is already served (E2E_PASSWORD: admin's password)
+//
+// When the gregor binary does not serve the UI yet (no route for it), the script serves the
+// built UI with `vite preview`, which proxies /api to that gregor. Screenshots go to
+// web/test-results/. The 20,000-topic test uses route interception (a mocked API).
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = resolve(webDir, '..');
+const outDir = join(webDir, 'test-results');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const password = process.env.E2E_PASSWORD ?? 'some-test-password';
+const children = [];
+const tmp = mkdtempSync(join(tmpdir(), 'gregor-e2e-'));
+let failures = 0;
+const results = [];
+
+function log(...a) {
+  console.log('[e2e]', ...a);
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error('assertion failed: ' + msg);
+}
+function cleanup() {
+  for (const c of children.reverse()) {
+    try {
+      c.kill('SIGTERM');
+    } catch {}
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+
+/** start runs a command and resolves with the first match of re on its stdout/stderr. */
+function start(cmd, args, opts, re, timeoutMs = 120000) {
+  return new Promise((res, rej) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    const timer = setTimeout(() => rej(new Error(`${cmd}: no ${re} within ${timeoutMs} ms; output:\n${out.slice(-3000)}`)), timeoutMs);
+    const on = (d) => {
+      out += d.toString();
+      const m = out.match(re);
+      if (m) {
+        clearTimeout(timer);
+        res({ child, match: m });
+      }
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', (d) => {
+      on(d);
+      if (process.env.E2E_VERBOSE) process.stderr.write(d);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`${cmd} exited with ${code} before it was ready; output:\n${out.slice(-3000)}`));
+    });
+  });
+}
+
+async function waitOK(url, timeoutMs = 90000) {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+      last = `HTTP ${r.status}`;
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms (${last})`);
+}
+
+async function serveDemo() {
+  if (!existsSync(join(repo, 'internal/web/dist/index.html'))) {
+    log('building the UI (npm run build)');
+    execFileSync('npm', ['run', 'build'], { cwd: webDir, stdio: 'inherit' });
+  }
+  const bin = join(tmp, 'gregor');
+  log('building gregor');
+  execFileSync('go', ['build', '-o', bin, './cmd/gregor'], { cwd: repo, stdio: 'inherit' });
+  const dataDir = join(tmp, 'data');
+  mkdirSync(dataDir);
+  const { match } = await start(bin, ['serve', '--demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir], {
+    env: { ...process.env, GREGOR_ADMIN_PASSWORD: password },
+  }, /Gregor is serving on (http:\/\/\S+)/);
+  const api = match[1];
+  log('gregor at', api);
+  await waitOK(api + '/readyz');
+  const root = await fetch(api + '/').then(async (r) => ({ status: r.status, body: await r.text() })).catch(() => ({ status: 0, body: '' }));
+  if (root.status === 200 && root.body.includes('<div id="root">')) {
+    log('gregor serves the UI itself');
+    return { base: api + '/', api, servedByGo: true };
+  }
+  log(`gregor does not serve the UI (GET / -> ${root.status}); serving it with vite preview`);
+  const { match: vm } = await start('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', '0'], {
+    cwd: webDir,
+    env: { ...process.env, GREGOR_URL: api, NO_COLOR: '1', FORCE_COLOR: '0' },
+  }, /Local:\s+(http:\/\/\S+)/, 60000);
+  return { base: vm[1].replace(/\/?$/, '/'), api, servedByGo: false };
+}
+
+async function test(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, ms: Date.now() - t0 });
+    log(`PASS ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failures++;
+    results.push({ name, ok: false, ms: Date.now() - t0, err: e });
+    log(`FAIL ${name}: ${e?.stack ?? e}`);
+  }
+}
+
+let shot = 0;
+async function screenshot(page, name) {
+  const file = join(outDir, `${String(++shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  log('screenshot', file);
+  return file;
+}
+
+const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function main() {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  let target;
+  if (process.env.E2E_BASE_URL) {
+    target = { base: process.env.E2E_BASE_URL.replace(/\/?$/, '/'), servedByGo: true };
+    log('testing', target.base);
+  } else {
+    target = await serveDemo();
+  }
+  const base = target.base;
+  const userDataDir = join(tmp, 'chromium-profile');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: launchArgs,
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'light',
+  });
+  context.setDefaultTimeout(15000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleErrors = [];
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && !/401|Unauthorized|Failed to load resource/.test(m.text()) && consoleErrors.push(m.text()));
+
+  // At 1280 px no table may need sideways scrolling (no clipped columns).
+  const fits = async (testId) => {
+    const [sw, cw] = await page.getByTestId(testId).evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    assert(sw <= cw + 1, `${testId} fits at 1280 px (${sw} > ${cw})`);
+  };
+  const rows = (testId) => page.locator(`[data-testid="${testId}"] .dt-body [role="row"]`);
+  const rowNames = async (testId) => (await rows(testId).locator('[role="cell"]:first-child').allInnerTexts()).map((s) => s.trim());
+
+  await test('unauthenticated visit goes to the login page', async () => {
+    await page.goto(base + 'clusters/demo/topics');
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+
+  await test('login shows the API error for a wrong password', async () => {
+    await page.locator('input[name="user"]').fill('admin');
+    await page.locator('input[name="password"]').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const err = page.getByTestId('login-error');
+    await err.waitFor();
+    const text = await err.innerText();
+    assert(/Sign-in failed/.test(text) && text.length > 20, `error shown: ${text}`);
+    await screenshot(page, 'login-error');
+  });
+
+  await test('login with the right password returns to the page asked for', async () => {
+    await page.locator('input[name="password"]').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/clusters\/demo\/topics/);
+    await page.getByTestId('topics-table').waitFor();
+  });
+
+  await test('fleet overview shows the demo cluster', async () => {
+    await page.goto(base);
+    const card = page.getByTestId('cluster-card-demo');
+    await card.waitFor();
+    assert((await card.locator('[data-status]').getAttribute('data-status')) === 'ok', 'demo status ok');
+    assert((await card.getByTestId('card-brokers').innerText()) === '3/3', 'brokers 3/3');
+    assert((await card.getByTestId('card-topics').innerText()) === '5', 'topics 5');
+    assert((await card.getByTestId('card-partitions').innerText()) === '28', 'partitions 28 (6+3+12+4+3)');
+    await screenshot(page, 'fleet');
+    await card.click();
+    await page.waitForURL(/\/clusters\/demo$/);
+  });
+
+  await test('cluster page: brokers, controller, charts', async () => {
+    await page.getByTestId('brokers-table').waitFor();
+    assert((await rows('brokers-table').count()) === 3, '3 brokers');
+    assert((await page.getByTestId('controller-mark').count()) === 1, 'one controller marked');
+    assert((await page.getByTestId('stat-partitions').innerText()).includes('28'), 'stat partitions');
+    for (const m of ['bytes_in_per_sec', 'messages_in_per_sec', 'disk_used_bytes']) await page.getByTestId(`chart-${m}`).waitFor();
+    // The disk chart has history from the first cycle on.
+    await page.locator('[data-testid="chart-disk_used_bytes"] .chart canvas').waitFor({ timeout: 20000 });
+    await page.waitForTimeout(300);
+    await fits('brokers-table');
+    await screenshot(page, 'cluster');
+  });
+
+  await test('time range and refresh live in the URL and follow links', async () => {
+    await page.getByTestId('range-picker').getByText('6h').click();
+    await page.waitForURL(/range=6h/);
+    await page.getByTestId('nav-topics').click();
+    await page.waitForURL(/\/clusters\/demo\/topics\?range=6h/);
+    await page.goto(base + 'clusters/demo/topics');
+  });
+
+  await test('topics: the five demo topics, filter, sort', async () => {
+    await page.getByTestId('topics-table').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="topics-table"] .dt-body [role="row"]').length === 5);
+    const names = await rowNames('topics-table');
+    assert(JSON.stringify(names) === JSON.stringify(['clickstream', 'inventory-updates', 'orders', 'orders.DLQ', 'payments']), `names sorted: ${names}`);
+    const parts = await rows('topics-table').locator('[role="cell"]:nth-child(2)').allInnerTexts();
+    assert(JSON.stringify(parts) === JSON.stringify(['12', '4', '6', '3', '3']), `partitions: ${parts}`);
+    await fits('topics-table');
+    await screenshot(page, 'topics');
+    await page.getByTestId('topic-filter').fill('ORDER');
+    await page.waitForURL(/q=ORDER/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="topics-table"] .dt-body [role="row"]').length === 2);
+    assert(JSON.stringify(await rowNames('topics-table')) === '["orders","orders.DLQ"]', 'filtered to orders, orders.DLQ');
+    await page.getByTestId('topic-filter').fill('');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="topics-table"] .dt-body [role="row"]').length === 5);
+    await page.getByRole('button', { name: 'Partitions' }).click();
+    await page.waitForURL(/sort=partitions/);
+    await page.waitForFunction(() => document.querySelector('[data-testid="topics-table"] .dt-body [role="row"] [role="cell"]')?.textContent?.trim() === 'clickstream');
+  });
+
+  await test('keyboard: focus a topic row and press Enter to open it', async () => {
+    await page.goto(base + 'clusters/demo/topics?q=orders');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="topics-table"] .dt-body [role="row"]').length === 2);
+    await rows('topics-table').first().focus();
+    assert((await rowNames('topics-table'))[0] === 'orders', 'first row orders');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/topics\/orders$/);
+  });
+
+  await test('topic detail: partitions, configs, consuming groups, charts', async () => {
+    await page.getByTestId('partitions-table').waitFor();
+    assert((await page.getByTestId('page-title').innerText()) === 'orders', 'title');
+    assert((await page.getByTestId('stat-partitions').innerText()).includes('6'), 'orders has 6 partitions');
+    assert((await rows('partitions-table').count()) === 6, '6 partition rows');
+    const isr = await rows('partitions-table').locator('[role="cell"]:nth-child(4)').first().innerText();
+    assert(/\d/.test(isr), 'ISR shown');
+    for (const m of ['messages_in_per_sec', 'bytes_in_per_sec', 'size_bytes']) await page.getByTestId(`chart-${m}`).waitFor();
+    await page.waitForTimeout(300);
+    await fits('partitions-table');
+    await screenshot(page, 'topic-orders');
+    await page.getByTestId('tab-configs').click();
+    await page.getByTestId('configs-table').waitFor();
+    assert((await rows('configs-table').count()) > 0, 'configs listed');
+    assert((await page.getByTestId('config-non-default').count()) >= 1, 'a non-default config is marked (retention.ms)');
+    await screenshot(page, 'topic-orders-configs');
+    await page.getByTestId('tab-groups').click();
+    await page.getByTestId('topic-groups-table').waitFor();
+    assert(JSON.stringify(await rowNames('topic-groups-table')) === '["order-service"]', 'order-service consumes orders');
+  });
+
+  await test('consumer groups: states and lag, sorted by lag', async () => {
+    await page.goto(base + 'clusters/demo/groups');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="groups-table"] .dt-body [role="row"]').length === 3);
+    const names = await rowNames('groups-table');
+    assert([...names].sort().join() === 'analytics,billing,order-service', `groups: ${names}`);
+    const lags = (await rows('groups-table').locator('[role="cell"]:last-child').allInnerTexts()).map((s) => Number(s.replace(/,/g, '')));
+    assert(lags.every((l, i) => i === 0 || lags[i - 1] >= l), `sorted by lag desc: ${lags}`);
+    const billing = rows('groups-table').filter({ hasText: 'billing' });
+    assert(/empty/i.test(await billing.innerText()), 'billing is Empty (stopped)');
+    await fits('groups-table');
+    await screenshot(page, 'groups');
+  });
+
+  await test('find the lagging group and see its lag chart', async () => {
+    // analytics: a running consumer that falls behind.
+    const row = rows('groups-table').filter({ hasText: 'analytics' });
+    assert(/stable/i.test(await row.innerText()), 'analytics is Stable');
+    await row.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/groups\/analytics/);
+    await page.getByTestId('group-partitions-table').waitFor();
+    assert((await rows('members-table').count()) === 1, 'one member');
+    assert((await rows('group-partitions-table').count()) === 12, '12 partitions of clickstream');
+    const lag = Number((await page.getByTestId('stat-lag').innerText()).replace(/\D/g, ''));
+    assert(lag > 0, `analytics lags: ${lag}`);
+    const chart = page.locator('[data-testid="chart-lag"] .chart');
+    await chart.waitFor({ timeout: 30000 });
+    const pts = Number(await chart.getAttribute('data-points'));
+    assert(pts >= 1, `lag chart has data (${pts} points)`);
+    const drawn = await chart.locator('canvas').evaluate((c) => {
+      const ctx = c.getContext('2d');
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    assert(drawn > 500, `the canvas has drawn pixels (${drawn})`);
+    await fits('group-partitions-table');
+    await screenshot(page, 'group-analytics');
+  });
+
+  await test('stopped group: warning, committed offsets, never 0 for no commit', async () => {
+    await page.goto(base + 'clusters/demo/groups/billing');
+    await page.getByTestId('stopped-warning').waitFor();
+    assert((await rows('members-table').count()) === 0 || (await page.getByText('No members').count()) > 0, 'no members');
+    await page.getByTestId('group-partitions-table').waitFor();
+    assert((await rows('group-partitions-table').count()) === 3, 'payments has 3 partitions');
+    await screenshot(page, 'group-billing');
+  });
+
+  await test('API errors are shown with their message', async () => {
+    await page.goto(base + 'clusters/demo/topics/no-such-topic');
+    const err = page.getByTestId('api-error');
+    await err.waitFor();
+    const t = await err.innerText();
+    assert(t.includes('no topic "no-such-topic" in cluster "demo"'), `envelope message shown: ${t}`);
+    await screenshot(page, 'error-not-found');
+  });
+
+  await test('dark theme toggles and is remembered', async () => {
+    await page.goto(base + 'clusters/demo');
+    await page.getByTestId('brokers-table').waitFor();
+    const before = await page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'));
+    await page.getByTestId('theme-toggle').click();
+    const after = await page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'));
+    assert(before === 'light' && after === 'dark', `scheme ${before} -> ${after}`);
+    await page.reload();
+    await page.getByTestId('brokers-table').waitFor();
+    assert((await page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))) === 'dark', 'remembered after reload');
+    await page.waitForTimeout(300);
+    await screenshot(page, 'cluster-dark');
+    await page.goto(base + 'clusters/demo/groups/analytics');
+    await page.locator('[data-testid="chart-lag"] .chart canvas').waitFor();
+    await screenshot(page, 'group-analytics-dark');
+    await page.getByTestId('theme-toggle').click();
+  });
+
+  await test('laptop width (1024 px): no horizontal page overflow', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.goto(base + 'clusters/demo/topics');
+    await page.getByTestId('topics-table').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 1, `page overflows by ${overflow}px`);
+    await screenshot(page, 'topics-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  if (target.servedByGo) {
+    await test('SPA fallback and cache headers from the Go server', async () => {
+      const r = await fetch(base + 'clusters/demo/groups/analytics');
+      assert(r.status === 200 && r.headers.get('cache-control') === 'no-cache', `fallback ${r.status} ${r.headers.get('cache-control')}`);
+      const html = await r.text();
+      const asset = html.match(/src="\.?\/?(assets\/[^"]+\.js)"/)?.[1];
+      assert(asset, 'index.html references an asset');
+      const a = await fetch(base + asset);
+      assert(a.headers.get('cache-control') === 'public, max-age=31536000, immutable', 'immutable asset');
+    });
+  }
+
+  await test('logout goes back to the login page', async () => {
+    await page.goto(base);
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+    await page.goto(base + 'clusters/demo');
+    await page.waitForURL(/\/login/);
+  });
+
+  if (consoleErrors.length) log('browser console errors:', consoleErrors);
+  await test('no uncaught errors in the page', async () => assert(consoleErrors.length === 0, consoleErrors.join('\n')));
+  await context.close();
+
+  await bigTopics(base);
+
+  log('----');
+  for (const r of results) log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}`);
+  log(`${results.length - failures}/${results.length} passed; screenshots in ${outDir}`);
+  console.log(`e2e: ${results.length - failures} passed, ${failures} failed`); // the closing line CI reads
+}
+
+// ---- 20,000 topics, with the API mocked by route interception ----
+function bigCluster(n) {
+  const topics = [];
+  let seed = 42;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < n; i++) {
+    const partitions = 1 + Math.floor(rnd() * 48);
+    const size = Math.floor(rnd() * 5e10);
+    const rate = rnd() < 0.3 ? 0 : rnd() * 5000;
+    topics.push({
+      name: `svc-${['orders', 'billing', 'search', 'audit', 'events'][i % 5]}.topic-${String(i).padStart(5, '0')}`,
+      internal: false,
+      partitions,
+      replication_factor: 3,
+      min_insync_replicas: 2,
+      size_bytes: size,
+      replica_bytes: size * 3,
+      messages: Math.floor(size / 700),
+      messages_in_per_sec: rate,
+      bytes_in_per_sec: rate * 700,
+      under_replicated: i % 997 === 0 ? 1 : 0,
+      under_min_isr: 0,
+      offline: 0,
+    });
+  }
+  return topics;
+}
+
+// Like the API: by the key, then by name; desc reverses both.
+function sortTopics(rows, sort, desc) {
+  const key = { partitions: 'partitions', size: 'size_bytes', rate: 'messages_in_per_sec' }[sort];
+  rows.sort((a, b) => (key ? a[key] - b[key] : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (desc) rows.reverse();
+  return rows;
+}
+
+async function bigTopics(base) {
+  const all = bigCluster(20000);
+  const stats = { brokers: 12, brokers_reachable: 12, topics: all.length, partitions: all.reduce((a, t) => a + t.partitions, 0), replicas: 0, under_replicated: 21, under_min_isr: 0, offline: 0, messages_in_per_sec: 1e6, bytes_in_per_sec: 7e8, size_bytes: 1e15, disk_used_bytes: 3e15, groups: 0, lag: 0 };
+  const summary = { name: 'big', status: 'ok', cluster_id: 'big', controller_id: 1, took_ms: 900, stats, brokers: [], collected_at: new Date().toISOString() };
+  const fulfilled = []; // [time, q] of each topics response handed to the browser
+  const json = (route, body) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+
+  const context = await chromium.launchPersistentContext(join(tmp, 'chromium-big'), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: launchArgs,
+    viewport: { width: 1280, height: 800 },
+  });
+  context.setDefaultTimeout(15000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.route('**/api/v1/**', async (route) => {
+    const url = new URL(route.request().url());
+    const p = url.pathname.replace(/^.*\/api\/v1/, '');
+    if (p === '/auth/me') return json(route, { user: 'admin', role: 'admin', method: 'session', csrf_token: 'x' });
+    if (p === '/clusters') return json(route, { clusters: [summary] });
+    if (p === '/clusters/big/topics') {
+      const q = (url.searchParams.get('q') ?? '').toLowerCase();
+      const sort = url.searchParams.get('sort') ?? 'name';
+      const desc = url.searchParams.get('order') === 'desc';
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const rows = sortTopics(q ? all.filter((t) => t.name.includes(q)) : all.slice(), sort, desc);
+      const body = JSON.stringify({ total: rows.length, offset, limit, items: rows.slice(offset, offset + limit) });
+      await route.fulfill({ status: 200, contentType: 'application/json', body });
+      fulfilled.push([performance.now(), q]);
+      return;
+    }
+    return route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: { code: 'not_found', message: 'mocked: ' + p } }) });
+  });
+
+  const firstRowText = () =>
+    page.evaluate(() => document.querySelector('[data-testid="topics-table"] .dt-body [role="row"] [role="cell"]')?.textContent?.trim() ?? '');
+
+  await test('20,000 topics: first page of 1,000 renders within 1 s of the data', async () => {
+    await page.goto(base + 'clusters/big/topics?size=1000');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="topics-total"]')?.textContent === '20,000' && document.querySelectorAll('[data-testid="topics-table"] .dt-body [role="row"]').length > 10,
+      null,
+      { polling: 'raf', timeout: 20000 },
+    );
+    const t1 = performance.now();
+    const dataAt = fulfilled[fulfilled.length - 1][0];
+    const ms = t1 - dataAt;
+    const rendered = await page.locator('[data-testid="topics-table"] .dt-body [role="row"]').count();
+    log(`FIGURE 20k topics: data -> ${rendered} rows rendered (virtualized, page of 1,000): ${ms.toFixed(0)} ms`);
+    results.figures = { ...(results.figures ?? {}), render: ms };
+    assert(ms < 1000, `rendered in ${ms.toFixed(0)} ms`);
+    assert(rendered < 120, `only visible rows in the DOM (${rendered})`);
+    assert((await page.getByTestId('pager-summary').innerText()).includes('1–1,000 of 20,000'), 'pager');
+    await screenshot(page, 'topics-20k');
+  });
+
+  await test('20,000 topics: filter updates the rows within 1 s of typing', async () => {
+    const before = fulfilled.length;
+    const input = page.getByTestId('topic-filter');
+    await input.focus();
+    const t0 = performance.now();
+    await page.keyboard.type('topic-1999', { delay: 0 });
+    const typed = performance.now();
+    await page.waitForFunction(
+      () => {
+        const rows = document.querySelectorAll('[data-testid="topics-table"] .dt-body [role="row"]');
+        return rows.length === 10 && document.querySelector('[data-testid="topics-total"]')?.textContent === '10';
+      },
+      null,
+      { polling: 'raf', timeout: 10000 },
+    );
+    const t1 = performance.now();
+    const resp = fulfilled.slice(before).filter(([, q]) => q === 'topic-1999').pop();
+    const fromKey = t1 - typed;
+    const fromData = resp ? t1 - resp[0] : NaN;
+    log(`FIGURE 20k topics filter: last keystroke -> 10 matching rows: ${fromKey.toFixed(0)} ms (typing took ${(typed - t0).toFixed(0)} ms; 200 ms of it is the debounce); response -> rows: ${fromData.toFixed(0)} ms`);
+    assert(fromKey < 1000, `filtered in ${fromKey.toFixed(0)} ms`);
+    const names = await page.locator('[data-testid="topics-table"] .dt-body [role="row"] [role="cell"]:first-child').allInnerTexts();
+    assert(names.length === 10 && names.every((n) => n.includes('topic-1999')), `only matches: ${names}`);
+    await screenshot(page, 'topics-20k-filtered');
+  });
+
+  await test('20,000 topics: sort by size and scroll a 1,000-row page', async () => {
+    await page.getByTestId('topic-filter').fill('');
+    await page.waitForFunction(() => document.querySelector('[data-testid="topics-total"]')?.textContent === '20,000', null, { polling: 'raf' });
+    const t0 = performance.now();
+    await page.getByRole('button', { name: 'Size' }).click();
+    const biggest = sortTopics(all.slice(), 'size', true)[0].name;
+    await page
+      .waitForFunction((n) => document.querySelector('[data-testid="topics-table"] .dt-body [role="row"] [role="cell"]')?.textContent?.trim() === n, biggest, { polling: 'raf', timeout: 5000 })
+      .catch(async (e) => {
+        throw new Error(`first row ${await firstRowText()}, want ${biggest}; url ${page.url()}: ${e}`);
+      });
+    log(`FIGURE 20k topics: click sort by size -> re-rendered: ${(performance.now() - t0).toFixed(0)} ms`);
+    const s0 = performance.now();
+    await page.locator('[data-testid="topics-table"] .dt-body').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForFunction(() => !!document.querySelector('[data-testid="topics-table"] [data-index="999"]'), null, { polling: 'raf' });
+    log(`FIGURE 20k topics: scroll to row 1,000: ${(performance.now() - s0).toFixed(0)} ms`);
+  });
+  await context.close();
+}
+
+main()
+  .catch((e) => {
+    failures++;
+    log('ERROR', e?.stack ?? e);
+  })
+  .finally(() => {
+    cleanup();
+    process.exit(failures ? 1 : 0);
+  });

@@ -1,0 +1,36 @@
+import { Route, Routes } from 'react-router';
+import { AuthProvider, RequireAuth } from './auth';
+import { Layout } from './components/Layout';
+import { ClusterPage } from './pages/Cluster';
+import { FleetPage } from './pages/Fleet';
+import { GroupPage } from './pages/Group';
+import { GroupsPage } from './pages/Groups';
+import { LoginPage } from './pages/Login';
+import { NotFoundPage } from './pages/NotFound';
+import { TopicPage } from './pages/Topic';
+import { TopicsPage } from './pages/Topics';
+
+export function App() {
+  return (
+    <AuthProvider>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <Layout />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<FleetPage />} />
+          <Route path="clusters/:cluster" element={<ClusterPage />} />
+          <Route path="clusters/:cluster/topics" element={<TopicsPage />} />
+          <Route path="clusters/:cluster/topics/:topic" element={<TopicPage />} />
+          <Route path="clusters/:cluster/groups" element={<GroupsPage />} />
+          <Route path="clusters/:cluster/groups/:group" element={<GroupPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </AuthProvider>
+  );
+}

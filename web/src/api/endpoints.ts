@@ -1,0 +1,63 @@
+import { qs, request, setCsrfToken } from './client';
+import type {
+  BrokersResponse,
+  ClusterDetail,
+  ClusterSummary,
+  GroupDetail,
+  GroupRow,
+  ListResponse,
+  SeriesResponse,
+  Session,
+  TopicDetail,
+  TopicRow,
+} from './types';
+
+const enc = encodeURIComponent;
+
+export async function login(user: string, password: string): Promise<Session> {
+  const s = await request<Session>('/api/v1/auth/login', { method: 'POST', body: { user, password }, quiet401: true });
+  setCsrfToken(s.csrf_token);
+  return s;
+}
+
+export async function me(): Promise<Session> {
+  const s = await request<Session>('/api/v1/auth/me', { quiet401: true });
+  setCsrfToken(s.csrf_token);
+  return s;
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await request<void>('/api/v1/auth/logout', { method: 'POST', quiet401: true });
+  } finally {
+    setCsrfToken(null);
+  }
+}
+
+export const api = {
+  clusters: (signal?: AbortSignal) =>
+    request<{ clusters: ClusterSummary[] }>('/api/v1/clusters', { signal }).then((r) => r.clusters),
+  cluster: (c: string, signal?: AbortSignal) => request<ClusterDetail>(`/api/v1/clusters/${enc(c)}`, { signal }),
+  brokers: (c: string, signal?: AbortSignal) =>
+    request<BrokersResponse>(`/api/v1/clusters/${enc(c)}/brokers`, { signal }),
+  topics: (
+    c: string,
+    p: { q?: string; sort?: string; order?: string; limit?: number; offset?: number; internal?: boolean },
+    signal?: AbortSignal,
+  ) =>
+    request<ListResponse<TopicRow>>(
+      `/api/v1/clusters/${enc(c)}/topics${qs({ ...p, internal: p.internal === false ? 'false' : undefined })}`,
+      { signal },
+    ),
+  topic: (c: string, t: string, signal?: AbortSignal) =>
+    request<TopicDetail>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}`, { signal }),
+  groups: (
+    c: string,
+    p: { q?: string; sort?: string; order?: string; limit?: number; offset?: number },
+    signal?: AbortSignal,
+  ) => request<ListResponse<GroupRow>>(`/api/v1/clusters/${enc(c)}/groups${qs(p)}`, { signal }),
+  group: (c: string, g: string, signal?: AbortSignal) =>
+    request<GroupDetail>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}`, { signal }),
+  series: (entity: string, metric: string, from: string, step: string, signal?: AbortSignal) =>
+    request<SeriesResponse>(`/api/v1/metrics/query${qs({ entity, metric, from, step })}`, { signal }),
+};

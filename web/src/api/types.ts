@@ -1,0 +1,228 @@
+// JSON shapes of the REST API (internal/api/*.go, internal/snapshot).
+
+export interface Session {
+  user: string;
+  role: 'viewer' | 'operator' | 'admin' | string;
+  method: string;
+  csrf_token?: string;
+}
+
+export interface ClusterStats {
+  brokers: number;
+  brokers_reachable: number;
+  topics: number;
+  partitions: number;
+  replicas: number;
+  under_replicated: number;
+  under_min_isr: number;
+  offline: number;
+  messages_in_per_sec: number;
+  bytes_in_per_sec: number;
+  size_bytes: number;
+  disk_used_bytes: number;
+  groups: number;
+  lag: number;
+}
+
+export interface PartError {
+  part: string;
+  broker?: number;
+  error: string;
+}
+
+export interface BrokerRef {
+  id: number;
+  host: string;
+  port: number;
+  rack?: string;
+  reachable: boolean;
+}
+
+export type ClusterStatus = 'pending' | 'ok' | 'degraded' | 'unreachable';
+
+export interface ClusterSummary {
+  name: string;
+  labels?: Record<string, string>;
+  status: ClusterStatus;
+  error?: string;
+  cluster_id?: string;
+  controller_id: number;
+  controller_source?: string;
+  kafka_versions?: string[];
+  collected_at?: string;
+  took_ms: number;
+  stats?: ClusterStats;
+  brokers: BrokerRef[];
+  errors?: PartError[];
+}
+
+export interface ClusterDetail extends ClusterSummary {
+  timings_ms?: Record<string, number>;
+  requests: number;
+}
+
+export interface LogDir {
+  path: string;
+  total_bytes: number;
+  usable_bytes: number;
+  used_bytes: number;
+  error?: string;
+}
+
+export interface BrokerStats {
+  leaders: number;
+  replicas: number;
+  disk_used_bytes: number;
+  disk_total_bytes: number;
+  disk_usable_bytes: number;
+  messages_in_per_sec: number;
+  bytes_in_per_sec: number;
+  under_replicated: number;
+}
+
+export interface Broker {
+  id: number;
+  host: string;
+  port: number;
+  rack?: string;
+  reachable: boolean;
+  kafka_version?: string;
+  log_dirs?: LogDir[] | null;
+  stats: BrokerStats;
+}
+
+export interface BrokersResponse {
+  controller_id: number;
+  brokers: Broker[];
+}
+
+export interface TopicStats {
+  partitions: number;
+  replication_factor: number;
+  min_insync_replicas: number;
+  size_bytes: number;
+  replica_bytes: number;
+  messages: number;
+  messages_in_per_sec: number;
+  bytes_in_per_sec: number;
+  under_replicated: number;
+  under_min_isr: number;
+  offline: number;
+}
+
+export interface TopicRow extends TopicStats {
+  name: string;
+  internal: boolean;
+}
+
+export interface ListResponse<T> {
+  total: number;
+  offset: number;
+  limit: number;
+  items: T[];
+}
+
+export interface PartitionStats {
+  size_bytes: number;
+  messages: number;
+  messages_in_per_sec: number;
+  bytes_in_per_sec: number;
+  under_replicated: boolean;
+  under_min_isr: boolean;
+  offline: boolean;
+}
+
+export interface Partition {
+  id: number;
+  leader: number;
+  leader_epoch: number;
+  replicas: number[];
+  isr: number[];
+  offline_replicas?: number[];
+  start_offset: number;
+  end_offset: number;
+  replica_bytes?: Record<string, number>;
+  stats: PartitionStats;
+  error?: string;
+}
+
+export interface Config {
+  value: string;
+  source: string;
+  sensitive?: boolean;
+}
+
+export interface TopicGroup {
+  id: string;
+  state: string;
+  lag: number;
+}
+
+export interface TopicDetail {
+  name: string;
+  id?: string;
+  internal: boolean;
+  partitions: Partition[];
+  stats: TopicStats;
+  configs: Record<string, Config> | null;
+  groups: TopicGroup[];
+}
+
+export interface GroupRow {
+  id: string;
+  state: string;
+  type: string;
+  protocol_type: string;
+  coordinator: number;
+  members: number;
+  lag: number;
+  topics: string[] | null;
+  error?: string;
+}
+
+export interface Member {
+  id: string;
+  instance_id?: string;
+  client_id: string;
+  host: string;
+  assignment: Record<string, number[]> | null;
+}
+
+export interface GroupPartition {
+  topic: string;
+  partition: number;
+  committed: number | null;
+  end_offset: number;
+  lag: number | null;
+  member_id?: string;
+  client_id?: string;
+  host?: string;
+}
+
+export interface GroupDetail {
+  id: string;
+  state: string;
+  type: string;
+  protocol_type: string;
+  assignor?: string;
+  coordinator: number;
+  members: Member[] | null;
+  error?: string;
+  stats: { members: number; topics: string[] | null; lag: number };
+  partitions: GroupPartition[];
+}
+
+export interface Point {
+  t: string;
+  avg: number;
+  max: number;
+}
+
+export interface SeriesResponse {
+  entity: string;
+  metric: string;
+  from: string;
+  to: string;
+  step_seconds: number;
+  points: Point[] | null;
+}

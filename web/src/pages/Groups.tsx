@@ -1,0 +1,144 @@
+import { Anchor, Badge, Group, Text, TextInput } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { IconSearch } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { api } from '../api/endpoints';
+import type { GroupRow } from '../api/types';
+import { DataTable, type Column } from '../components/DataTable';
+import { PageHeader } from '../components/Page';
+import { PAGE_SIZES, Pager } from '../components/Pager';
+import { ErrorAlert } from '../components/States';
+import { GroupStateBadge } from '../components/StatusBadge';
+import { formatInt } from '../lib/format';
+import { useDebounced } from '../lib/useDebounced';
+import { useTimeState } from '../lib/timeState';
+
+const SORTS = ['name', 'lag', 'members'];
+
+export function GroupsPage() {
+  const { cluster = '' } = useParams();
+  const [search, setSearch] = useSearchParams();
+  const navigate = useNavigate();
+  const { interval, link } = useTimeState();
+  const q = search.get('q') ?? '';
+  // Default: the groups furthest behind first.
+  const sort = SORTS.includes(search.get('sort') ?? '') ? search.get('sort')! : 'lag';
+  const desc = search.get('order') ? search.get('order') === 'desc' : sort !== 'name';
+  const size = PAGE_SIZES.includes(Number(search.get('size'))) ? Number(search.get('size')) : 100;
+  const page = Math.max(1, Number(search.get('page')) || 1);
+  const [text, setText] = useState(q);
+  const debounced = useDebounced(text, 200);
+
+  const update = (patch: Record<string, string | null>) =>
+    setSearch(
+      (prev) => {
+        const n = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(patch)) {
+          if (v === null || v === '') n.delete(k);
+          else n.set(k, v);
+        }
+        return n;
+      },
+      { replace: true },
+    );
+  useEffect(() => {
+    if (debounced !== q) update({ q: debounced, page: null });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debounced]);
+  useEffect(() => {
+    if (q !== debounced) setText(q);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
+
+  const offset = (page - 1) * size;
+  const gq = useQuery({
+    queryKey: ['groups', cluster, q, sort, desc, size, offset],
+    queryFn: ({ signal }) => api.groups(cluster, { q, sort, order: desc ? 'desc' : 'asc', limit: size, offset }, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: interval,
+  });
+  const onSort = (key: string) => {
+    if (key === sort) update({ order: desc ? 'asc' : 'desc', page: null });
+    else update({ sort: key === 'lag' ? null : key, order: null, page: null });
+  };
+  const groupPath = (g: GroupRow) => `/clusters/${encodeURIComponent(cluster)}/groups/${encodeURIComponent(g.id)}`;
+  const cols: Column<GroupRow>[] = [
+    {
+      key: 'id',
+      header: 'Group',
+      width: 'minmax(200px, 2fr)',
+      sortKey: 'name',
+      render: (g) => (
+        <Anchor component={Link} to={link(groupPath(g))} size="sm" className="truncate" tabIndex={-1}>
+          {g.id}
+        </Anchor>
+      ),
+    },
+    { key: 'state', header: 'State', width: '150px', render: (g) => <GroupStateBadge state={g.state} lag={g.lag} /> },
+    { key: 'type', header: 'Type', width: '110px', render: (g) => <Text span size="sm">{g.type}{g.protocol_type && g.protocol_type !== 'consumer' ? ` · ${g.protocol_type}` : ''}</Text> },
+    { key: 'members', header: 'Members', width: '90px', align: 'right', sortKey: 'members', render: (g) => formatInt(g.members) },
+    { key: 'coord', header: 'Coordinator', width: '100px', align: 'right', render: (g) => g.coordinator },
+    { key: 'topics', header: 'Topics', width: 'minmax(130px, 2fr)', render: (g) => <Text span size="sm" className="truncate">{(g.topics ?? []).join(', ') || '—'}</Text> },
+    {
+      key: 'lag',
+      header: 'Total lag',
+      width: '105px',
+      align: 'right',
+      sortKey: 'lag',
+      render: (g) => (
+        <Text span fw={600} className="num" c={g.lag > 0 && g.state === 'Empty' ? 'orange' : undefined}>
+          {formatInt(g.lag)}
+        </Text>
+      ),
+    },
+  ];
+  const data = gq.data;
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: 'Fleet', to: '/' }, { label: cluster, to: `/clusters/${encodeURIComponent(cluster)}` }, { label: 'Consumer groups' }]}
+        title="Consumer groups"
+        badges={data ? <Badge variant="light">{formatInt(data.total)}</Badge> : undefined}
+      />
+      <Group mb="sm">
+        <TextInput
+          placeholder="Filter groups by id"
+          aria-label="Filter groups"
+          leftSection={<IconSearch size={16} />}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          w={340}
+        />
+      </Group>
+      {gq.isError ? (
+        <ErrorAlert error={gq.error} />
+      ) : (
+        <>
+          <DataTable
+            label="Consumer groups"
+            testId="groups-table"
+            columns={cols}
+            rows={data?.items ?? []}
+            rowKey={(g) => g.id}
+            loading={gq.isPending}
+            sort={{ key: sort, desc }}
+            onSort={onSort}
+            onOpen={(g) => navigate(link(groupPath(g)))}
+            empty={q ? `No group matches “${q}”.` : 'No consumer groups in this cluster.'}
+            maxHeight="calc(100vh - 290px)"
+          />
+          {data && (
+            <Pager
+              total={data.total}
+              offset={offset}
+              limit={size}
+              onPage={(p) => update({ page: p === 1 ? null : String(p) })}
+              onSize={(n) => update({ size: n === 100 ? null : String(n), page: null })}
+            />
+          )}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,172 @@
+import { Anchor, Badge, Checkbox, Group, Text, TextInput } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { IconSearch } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { api } from '../api/endpoints';
+import type { TopicRow } from '../api/types';
+import { DataTable, type Column } from '../components/DataTable';
+import { PageHeader } from '../components/Page';
+import { PAGE_SIZES, Pager } from '../components/Pager';
+import { ErrorAlert } from '../components/States';
+import { formatBytes, formatBytesRate, formatInt, formatRate } from '../lib/format';
+import { useDebounced } from '../lib/useDebounced';
+import { useTimeState } from '../lib/timeState';
+
+const SORTS = ['name', 'partitions', 'size', 'rate'];
+
+export function TopicsPage() {
+  const { cluster = '' } = useParams();
+  const [search, setSearch] = useSearchParams();
+  const navigate = useNavigate();
+  const { interval, link } = useTimeState();
+
+  const q = search.get('q') ?? '';
+  const sort = SORTS.includes(search.get('sort') ?? '') ? search.get('sort')! : 'name';
+  const desc = search.get('order') ? search.get('order') === 'desc' : sort !== 'name';
+  const size = PAGE_SIZES.includes(Number(search.get('size'))) ? Number(search.get('size')) : 100;
+  const page = Math.max(1, Number(search.get('page')) || 1);
+  const showInternal = search.get('internal') === '1';
+
+  const [text, setText] = useState(q);
+  const debounced = useDebounced(text, 200);
+  // Follow q when it changes from outside (back button, a link), not when we just pushed it.
+  useEffect(() => {
+    if (q !== debounced) setText(q);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
+
+  const update = (patch: Record<string, string | null>) =>
+    setSearch(
+      (prev) => {
+        const n = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(patch)) {
+          if (v === null || v === '') n.delete(k);
+          else n.set(k, v);
+        }
+        return n;
+      },
+      { replace: true },
+    );
+
+  useEffect(() => {
+    if (debounced !== q) update({ q: debounced, page: null });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debounced]);
+
+  const offset = (page - 1) * size;
+  const tq = useQuery({
+    queryKey: ['topics', cluster, q, sort, desc, size, offset, showInternal],
+    queryFn: ({ signal }) =>
+      api.topics(cluster, { q, sort, order: desc ? 'desc' : 'asc', limit: size, offset, internal: showInternal ? undefined : false }, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: interval,
+  });
+
+  const onSort = (key: string) => {
+    if (key === sort) update({ order: desc ? 'asc' : 'desc', page: null });
+    else update({ sort: key === 'name' ? null : key, order: null, page: null });
+  };
+
+  const topicPath = (t: TopicRow) => `/clusters/${encodeURIComponent(cluster)}/topics/${encodeURIComponent(t.name)}`;
+  const cols: Column<TopicRow>[] = [
+    {
+      key: 'name',
+      header: 'Topic',
+      width: 'minmax(220px, 3fr)',
+      sortKey: 'name',
+      render: (t) => (
+        <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+          <Anchor component={Link} to={link(topicPath(t))} size="sm" className="truncate" tabIndex={-1}>
+            {t.name}
+          </Anchor>
+          {t.internal && (
+            <Badge size="xs" variant="outline" color="gray">
+              internal
+            </Badge>
+          )}
+        </Group>
+      ),
+    },
+    { key: 'partitions', header: 'Partitions', width: '90px', align: 'right', sortKey: 'partitions', render: (t) => formatInt(t.partitions) },
+    { key: 'rf', header: 'RF', width: '50px', align: 'right', render: (t) => t.replication_factor },
+    { key: 'size', header: 'Size', width: '100px', align: 'right', sortKey: 'size', render: (t) => formatBytes(t.size_bytes) },
+    { key: 'msgs', header: 'Messages', width: '100px', align: 'right', render: (t) => formatInt(t.messages) },
+    { key: 'rate', header: 'In (msgs)', width: '100px', align: 'right', sortKey: 'rate', render: (t) => formatRate(t.messages_in_per_sec) },
+    { key: 'brate', header: 'In (bytes)', width: '100px', align: 'right', render: (t) => formatBytesRate(t.bytes_in_per_sec) },
+    {
+      key: 'health',
+      header: 'Health',
+      width: '110px',
+      render: (t) =>
+        t.offline > 0 ? (
+          <Badge color="red" size="sm" variant="light">{`${t.offline} offline`}</Badge>
+        ) : t.under_replicated > 0 ? (
+          <Badge color="orange" size="sm" variant="light">{`${t.under_replicated} under-repl.`}</Badge>
+        ) : t.under_min_isr > 0 ? (
+          <Badge color="orange" size="sm" variant="light">{`${t.under_min_isr} < min ISR`}</Badge>
+        ) : (
+          <Badge color="teal" size="sm" variant="dot">
+            OK
+          </Badge>
+        ),
+    },
+  ];
+
+  const data = tq.data;
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: 'Fleet', to: '/' }, { label: cluster, to: `/clusters/${encodeURIComponent(cluster)}` }, { label: 'Topics' }]}
+        title="Topics"
+        badges={data ? <Badge variant="light" data-testid="topics-total">{formatInt(data.total)}</Badge> : undefined}
+      />
+      <Group mb="sm" gap="md" wrap="wrap">
+        <TextInput
+          placeholder="Filter topics by name"
+          aria-label="Filter topics"
+          data-testid="topic-filter"
+          leftSection={<IconSearch size={16} />}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          w={340}
+        />
+        <Checkbox label="Show internal topics" checked={showInternal} onChange={(e) => update({ internal: e.currentTarget.checked ? '1' : null, page: null })} />
+        {tq.isFetching && !tq.isPending && (
+          <Text size="xs" c="dimmed">
+            updating…
+          </Text>
+        )}
+      </Group>
+      {tq.isError ? (
+        <ErrorAlert error={tq.error} />
+      ) : (
+        <>
+          <DataTable
+            label="Topics"
+            testId="topics-table"
+            columns={cols}
+            rows={data?.items ?? []}
+            rowKey={(t) => t.name}
+            loading={tq.isPending}
+            sort={{ key: sort, desc }}
+            onSort={onSort}
+            onOpen={(t) => navigate(link(topicPath(t)))}
+            empty={q ? `No topic matches “${q}”.` : 'This cluster has no topics.'}
+            rowClass={(t) => (t.offline ? 'row-bad' : t.under_replicated ? 'row-warn' : undefined)}
+            maxHeight="calc(100vh - 290px)"
+          />
+          {data && (
+            <Pager
+              total={data.total}
+              offset={offset}
+              limit={size}
+              onPage={(p) => update({ page: p === 1 ? null : String(p) })}
+              onSize={(n) => update({ size: n === 100 ? null : String(n), page: null })}
+            />
+          )}
+        </>
+      )}
+    </>
+  );
+}
