@@ -42,6 +42,7 @@ func serve(args []string, stdout, stderr io.Writer, environ []string) int {
 	listen := fs.String("listen", "", "HTTP listen address (overrides server.listen; default 127.0.0.1:8080)")
 	dataDir := fs.String("data-dir", "", "state folder (overrides server.data_dir; default ./gregor-data)")
 	withDemo := fs.Bool("demo", false, "also run an in-process demo Kafka cluster with a live workload")
+	demoTopics := fs.Int("demo-topics", 0, "with --demo: add this many idle topics, to try Gregor at scale")
 	basePath := fs.String("base-path", "", "path prefix under which browsers reach Gregor behind a reverse proxy, e.g. /gregor/ (overrides server.base_path)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
@@ -70,7 +71,11 @@ func serve(args []string, stdout, stderr io.Writer, environ []string) int {
 	log := newLogger(cfg.Log, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	err = run(ctx, cfg, *withDemo, envValue(environ, "GREGOR_ADMIN_PASSWORD"), log, stdout)
+	demoTopicsN := 0
+	if *withDemo {
+		demoTopicsN = *demoTopics
+	}
+	err = run(ctx, cfg, *withDemo, demoTopicsN, envValue(environ, "GREGOR_ADMIN_PASSWORD"), log, stdout)
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
@@ -88,7 +93,7 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-func run(ctx context.Context, cfg *config.Config, withDemo bool, adminPassword string, log *slog.Logger, stdout io.Writer) error {
+func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int, adminPassword string, log *slog.Logger, stdout io.Writer) error {
 	if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
@@ -116,7 +121,7 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, adminPassword s
 	}
 	rec := &history.Recorder{Series: st, Log: log, MaxGroupPartitions: cfg.History.MaxGroupPartitionSeries}
 	if withDemo {
-		d, err := demo.Start(ctx, log)
+		d, err := demo.Start(ctx, log, demoTopics)
 		if err != nil {
 			return err
 		}

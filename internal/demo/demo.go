@@ -58,13 +58,19 @@ type Demo struct {
 }
 
 // Start starts the cluster, seeds topics and the stopped group, and launches the workload.
-func Start(ctx context.Context, log *slog.Logger) (*Demo, error) {
+// extraTopics > 0 adds that many idle topics ("bulk-00000"...), 4 partitions each, to try
+// Gregor at scale (the UI's 20,000-topic test uses it).
+func Start(ctx context.Context, log *slog.Logger, extraTopics int) (*Demo, error) {
 	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.ClusterID("gregor-demo"))
 	if err != nil {
 		return nil, fmt.Errorf("demo cluster: %w", err)
 	}
 	d := &Demo{cluster: c, log: log}
 	if err := d.seed(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if err := d.bulk(ctx, extraTopics); err != nil {
 		c.Close()
 		return nil, err
 	}
@@ -214,4 +220,32 @@ func (d *Demo) retain(ctx context.Context) {
 			d.cluster.ApplyRetention()
 		}
 	}
+}
+
+// bulk creates n idle topics in batches of 1,000 per CreateTopics request.
+func (d *Demo) bulk(ctx context.Context, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	cl, err := d.client()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	for from := 0; from < n; from += 1000 {
+		names := make([]string, 0, 1000)
+		for i := from; i < min(n, from+1000); i++ {
+			names = append(names, fmt.Sprintf("bulk-%05d", i))
+		}
+		resp, err := adm.CreateTopics(ctx, 4, 3, nil, names...)
+		if err == nil {
+			err = resp.Error()
+		}
+		if err != nil {
+			return fmt.Errorf("demo bulk topics: %w", err)
+		}
+	}
+	d.log.Info("demo bulk topics created", "topics", n)
+	return nil
 }

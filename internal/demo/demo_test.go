@@ -15,7 +15,7 @@ import (
 func TestWorkload(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	d, err := Start(ctx, slog.New(slog.DiscardHandler))
+	d, err := Start(ctx, slog.New(slog.DiscardHandler), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
