@@ -4,6 +4,7 @@ import type {
   ClusterDetail,
   ClusterSummary,
   GroupDetail,
+  GroupLag,
   GroupRow,
   ListResponse,
   SeriesResponse,
@@ -58,6 +59,8 @@ export const api = {
   ) => request<ListResponse<GroupRow>>(`/api/v1/clusters/${enc(c)}/groups${qs(p)}`, { signal }),
   group: (c: string, g: string, signal?: AbortSignal) =>
     request<GroupDetail>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}`, { signal }),
+  groupLag: (c: string, g: string, signal?: AbortSignal) =>
+    request<GroupLag>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}/lag`, { signal }),
   series: (entity: string, metric: string, from: string, step: string, signal?: AbortSignal) =>
     request<SeriesResponse>(`/api/v1/metrics/query${qs({ entity, metric, from, step })}`, { signal }),
 };

@@ -178,6 +178,11 @@ export interface GroupRow {
   lag: number;
   topics: string[] | null;
   error?: string;
+  /** The lag evaluation (docs/lag.md); absent before the first evaluation. */
+  status?: LagStatus;
+  status_reason?: string;
+  /** Age of the oldest unconsumed message; -1 unknown. */
+  lag_seconds?: number;
 }
 
 export interface Member {
@@ -225,4 +230,67 @@ export interface SeriesResponse {
   to: string;
   step_seconds: number;
   points: Point[] | null;
+}
+
+// ---- Lag evaluation: GET /api/v1/clusters/{c}/groups/{g}/lag (internal/lag/report.go) ----
+
+/** Group statuses; partitions may also be NO_OFFSET (no commit, counts as OK). */
+export type LagStatus = 'OK' | 'NO_OFFSET' | 'WARN' | 'REWIND' | 'STALL' | 'STOP' | 'ERR';
+
+export interface LagPartition {
+  topic: string;
+  partition: number;
+  member_id?: string;
+  client_id?: string;
+  status: LagStatus;
+  reason: string;
+  /** -1: no commit. */
+  committed: number;
+  end_offset: number;
+  /** -1: unknown. */
+  lag: number;
+  /** -1: unknown. */
+  lag_seconds: number;
+  /** The oldest unconsumed message is older than the kept history: lag is at least lag_seconds. */
+  lag_at_least?: boolean;
+  consume_rate: number;
+  produce_rate: number;
+  /** -1: falling behind; 0: no lag. */
+  drain_seconds: number;
+  lead: number;
+  window_from: string;
+  window_to: string;
+}
+
+export interface MemberLoad {
+  member_id: string;
+  client_id: string;
+  host: string;
+  partitions: number;
+  lag: number;
+}
+
+export interface GroupLag {
+  group: string;
+  state: string;
+  type: string;
+  members: number;
+  status: LagStatus;
+  reason: string;
+  counts: Partial<Record<LagStatus, number>> | null;
+  lag_messages: number;
+  lag_seconds: number;
+  worst_partition?: LagPartition;
+  partitions: LagPartition[] | null;
+  members_load: MemberLoad[] | null;
+  skew: { min_partitions: number; max_partitions: number; min_lag: number; max_lag: number };
+  rebalances: {
+    state: string;
+    state_since: string;
+    last_hour: number;
+    in_progress_ns?: number;
+    recent?: { start: string; end: string; took_ns: number }[] | null;
+  };
+  dead_letter_topics?: string[] | null;
+  notes?: string[] | null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatBytes, formatBytesRate, formatDuration, formatInt, formatNumber, formatPercent, formatRate } from './format';
+import { formatAgo, formatBytes, formatBytesRate, formatDuration, formatInt, formatNumber, formatPercent, formatRate, formatSeconds } from './format';
 
 describe('formatBytes', () => {
   it('uses binary units with at most one decimal', () => {
@@ -65,5 +65,17 @@ describe('formatDuration', () => {
     expect(formatAgo('2026-01-01T00:01:00Z', now)).toBe('just now');
     expect(formatAgo(undefined, now)).toBe('—');
     expect(formatPercent(0.1234)).toBe('12.3%');
+  });
+});
+
+describe('formatSeconds', () => {
+  it('formats lag times in seconds, a dash for unknown', () => {
+    expect(formatSeconds(-1)).toBe('—');
+    expect(formatSeconds(null)).toBe('—');
+    expect(formatSeconds(0)).toBe('0s');
+    expect(formatSeconds(0.4)).toBe('<1s');
+    expect(formatSeconds(27.8)).toBe('28s');
+    expect(formatSeconds(95)).toBe('1m 35s');
+    expect(formatSeconds(7322)).toBe('2h 2m');
   });
 });

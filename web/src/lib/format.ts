@@ -81,6 +81,17 @@ export function formatDuration(ms: number | null | undefined): string {
   return parts.slice(0, 2).join(' ') || '0s';
 }
 
+/**
+ * formatSeconds(95) = "1m 35s": a lag or drain time in seconds. Negative (the API's "unknown")
+ * is a dash, 0 is "0s", under a second "<1s".
+ */
+export function formatSeconds(sec: number | null | undefined): string {
+  if (!valid(sec) || sec < 0) return dash;
+  if (sec === 0) return '0s';
+  if (sec < 1) return '<1s';
+  return formatDuration(sec * 1000);
+}
+
 /** formatAgo(date, now) = "12s ago". */
 export function formatAgo(iso: string | null | undefined, now: number = Date.now()): string {
   if (!iso) return dash;

@@ -1,14 +1,16 @@
-import { Alert, Anchor, Badge, Text, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Group as Row, Paper, Text, Tooltip } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { Fragment, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
+import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
-import type { GroupPartition, Member } from '../api/types';
+import type { GroupLag, GroupPartition, LagPartition, LagStatus, Member } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
 import { Meta, PageHeader, Section, Stat, StatGrid } from '../components/Page';
 import { ErrorAlert, Loading } from '../components/States';
-import { GroupStateBadge } from '../components/StatusBadge';
+import { GroupStateBadge, LagStatusBadge } from '../components/StatusBadge';
 import { MetricChart } from '../components/TimeChart';
-import { formatInt, formatNumber } from '../lib/format';
+import { DASH, formatInt, formatNumber, formatRate, formatSeconds } from '../lib/format';
 import { useTimeState } from '../lib/timeState';
 
 const fmtNum = (v: number) => formatNumber(v);
@@ -36,11 +38,167 @@ export function NoCommit() {
   );
 }
 
+/** A row of the per-partition table: the group's offsets with the lag evaluation of the same partition. */
+export type PartitionRow = GroupPartition & { eval?: LagPartition };
+
+/** mergePartitions joins the group's partitions and the lag evaluation's by topic and partition. */
+export function mergePartitions(parts: GroupPartition[], evals: LagPartition[] | null | undefined): PartitionRow[] {
+  const key = (t: string, p: number) => `${t}\u0000${p}`;
+  const byKey = new Map((evals ?? []).map((e) => [key(e.topic, e.partition), e]));
+  const rows: PartitionRow[] = parts.map((p) => {
+    const k = key(p.topic, p.partition);
+    const e = byKey.get(k);
+    byKey.delete(k);
+    return { ...p, eval: e };
+  });
+  // Partitions only the evaluation knows (the group data was collected a cycle apart).
+  for (const e of byKey.values())
+    rows.push({
+      topic: e.topic,
+      partition: e.partition,
+      committed: e.committed < 0 ? null : e.committed,
+      end_offset: e.end_offset,
+      lag: e.committed < 0 || e.lag < 0 ? null : e.lag,
+      member_id: e.member_id,
+      client_id: e.client_id,
+      eval: e,
+    });
+  return rows.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+}
+
+/** The group's time to drain: the slowest partition's; "falling behind" when any partition is. */
+export function groupDrain(l: GroupLag): { seconds: number; behind: boolean } {
+  const ps = l.partitions ?? [];
+  if (ps.some((p) => p.lag > 0 && p.drain_seconds < 0)) return { seconds: -1, behind: true };
+  return { seconds: ps.reduce((m, p) => Math.max(m, p.drain_seconds > 0 ? p.drain_seconds : 0), 0), behind: false };
+}
+
+/** Whether the group's lag time is a lower bound (its oldest partition's is). */
+function lagAtLeast(l: GroupLag): boolean {
+  return (l.partitions ?? []).some((p) => p.lag_at_least && p.lag_seconds >= l.lag_seconds - 0.001);
+}
+
+function fmtLagTime(sec: number, atLeast?: boolean): string {
+  const s = formatSeconds(sec);
+  return atLeast && s !== DASH ? `≥ ${s}` : s;
+}
+
+function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="lag-fact">
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600} lts={0.3}>
+        {label}
+      </Text>
+      <Text fw={650} fz={17} className="num" data-testid={testId}>
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+const ORDER: LagStatus[] = ['ERR', 'STOP', 'STALL', 'REWIND', 'WARN', 'OK', 'NO_OFFSET'];
+
+/** The lag evaluation at the top of the group page. */
+export function LagSummary({ lag, clusterPath, link }: { lag: GroupLag; clusterPath: string; link: (p: string) => string }) {
+  const drain = groupDrain(lag);
+  const counts = Object.entries(lag.counts ?? {})
+    .filter(([, n]) => (n ?? 0) > 0)
+    .sort(([a], [b]) => ORDER.indexOf(a as LagStatus) - ORDER.indexOf(b as LagStatus));
+  const rb = lag.rebalances;
+  const dlq = lag.dead_letter_topics ?? [];
+  const notes = lag.notes ?? [];
+  return (
+    <Paper withBorder radius="md" p="md" mb="md" data-testid="lag-summary" className={`lag-summary lag-${lag.status}`}>
+      <Row gap="sm" align="center" wrap="nowrap">
+        <LagStatusBadge status={lag.status} reason={lag.reason} size="lg" testId="group-lag-status" />
+        <Text size="sm" data-testid="lag-reason" style={{ minWidth: 0 }}>
+          {lag.reason || '—'}
+        </Text>
+      </Row>
+      {counts.length > 1 && (
+        <Text size="xs" c="dimmed" mt={6} data-testid="lag-counts">
+          Partitions:{' '}
+          {counts.map(([st, n], i) => (
+            <Fragment key={st}>
+              {i > 0 && ' · '}
+              {n} {st === 'NO_OFFSET' ? 'no offset' : st}
+            </Fragment>
+          ))}
+        </Text>
+      )}
+      <div className="lag-facts">
+        <Fact label="Lag (messages)" testId="lag-messages">
+          {formatInt(lag.lag_messages)}
+        </Fact>
+        <Fact label="Lag (time)" testId="lag-time">
+          <Tooltip label="Age of the oldest unconsumed message" withArrow openDelay={300}>
+            <span>{fmtLagTime(lag.lag_seconds, lagAtLeast(lag))}</span>
+          </Tooltip>
+        </Fact>
+        <Fact label="Time to drain" testId="lag-drain">
+          {drain.behind ? (
+            <Text span inherit c="orange">
+              falling behind
+            </Text>
+          ) : lag.lag_messages === 0 ? (
+            'no lag'
+          ) : (
+            formatSeconds(drain.seconds)
+          )}
+        </Fact>
+        <Fact label="Rebalances (last hour)" testId="lag-rebalances">
+          {formatInt(rb?.last_hour ?? 0)}
+          {rb?.in_progress_ns ? (
+            <Text span size="sm" c="blue" ml={6}>
+              rebalancing for {formatSeconds(rb.in_progress_ns / 1e9)}
+            </Text>
+          ) : null}
+        </Fact>
+      </div>
+      {dlq.length > 0 && (
+        <Text size="sm" mt="sm" data-testid="lag-dlq">
+          <Text span size="sm" c="dimmed">
+            Dead-letter topics:{' '}
+          </Text>
+          {dlq.map((t, i) => (
+            <Fragment key={t}>
+              {i > 0 && ', '}
+              <Anchor component={Link} to={link(`${clusterPath}/topics/${encodeURIComponent(t)}`)} size="sm">
+                {t}
+              </Anchor>
+            </Fragment>
+          ))}
+        </Text>
+      )}
+      {notes.length > 0 && (
+        <ul className="lag-notes" data-testid="lag-notes">
+          {notes.map((n) => (
+            <li key={n}>
+              <Text span size="sm" c="dimmed">
+                {n}
+              </Text>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Paper>
+  );
+}
+
 export function GroupPage() {
   const { cluster = '', group = '' } = useParams();
   const { interval, link } = useTimeState();
   const q = useQuery({ queryKey: ['group', cluster, group], queryFn: ({ signal }) => api.group(cluster, group, signal), refetchInterval: interval });
+  const pending = (e: unknown) => e instanceof ApiError && e.status === 503;
+  const lq = useQuery({
+    queryKey: ['group-lag', cluster, group],
+    queryFn: ({ signal }) => api.groupLag(cluster, group, signal),
+    // Not evaluated yet (503): ask again every 5 s whatever the refresh; otherwise follow it.
+    refetchInterval: (query) => (pending(query.state.error) ? 5000 : interval),
+    retry: (n, e) => !pending(e) && !(e instanceof ApiError && e.status === 404) && n < 2,
+  });
   const g = q.data;
+  const lag = lq.data;
   const clusterPath = `/clusters/${encodeURIComponent(cluster)}`;
   const crumbs = [
     { label: 'Fleet', to: '/' },
@@ -74,27 +232,29 @@ export function GroupPage() {
     },
     { key: 'id', header: 'Member ID', width: 'minmax(200px, 2fr)', render: (m) => <Text span size="xs" c="dimmed" ff="monospace" className="truncate">{m.id}</Text> },
   ];
-  const partCols: Column<GroupPartition>[] = [
+  // Eleven columns within the 1,014 px a 1280 px window leaves the table (no sideways scroll).
+  const partCols: Column<PartitionRow>[] = [
     {
       key: 'topic',
       header: 'Topic',
-      width: 'minmax(180px, 2fr)',
+      width: 'minmax(96px, 2fr)',
       render: (p) => (
-        <Anchor component={Link} to={link(`${clusterPath}/topics/${encodeURIComponent(p.topic)}`)} size="sm" tabIndex={-1}>
+        <Anchor component={Link} to={link(`${clusterPath}/topics/${encodeURIComponent(p.topic)}`)} size="sm" className="truncate" tabIndex={-1}>
           {p.topic}
         </Anchor>
       ),
     },
-    { key: 'p', header: 'Partition', width: '85px', align: 'right', render: (p) => p.partition },
-    { key: 'committed', header: 'Committed', width: '120px', align: 'right', render: (p) => (p.committed === null ? <NoCommit /> : formatInt(p.committed)) },
-    { key: 'end', header: 'End offset', width: '110px', align: 'right', render: (p) => (p.end_offset < 0 ? '—' : formatInt(p.end_offset)) },
+    { key: 'p', header: <Tooltip label="Partition" withArrow><span>Part.</span></Tooltip>, width: '44px', align: 'right', render: (p) => p.partition },
+    { key: 'status', header: 'Status', width: '80px', render: (p) => (p.eval ? <LagStatusBadge status={p.eval.status} reason={p.eval.reason} testId="partition-status" /> : <LagStatusBadge status={null} />) },
+    { key: 'committed', header: 'Committed', width: '88px', align: 'right', render: (p) => (p.committed === null || p.committed < 0 ? <NoCommit /> : formatInt(p.committed)) },
+    { key: 'end', header: 'End offset', width: '84px', align: 'right', render: (p) => (p.end_offset < 0 ? '—' : formatInt(p.end_offset)) },
     {
       key: 'lag',
       header: 'Lag',
-      width: '100px',
+      width: '64px',
       align: 'right',
       render: (p) =>
-        p.lag === null ? (
+        p.lag === null || p.committed === null ? (
           <NoCommit />
         ) : (
           <Text span fw={600} className="num" c={p.lag > 0 ? 'orange' : undefined} data-testid="partition-lag">
@@ -102,8 +262,56 @@ export function GroupPage() {
           </Text>
         ),
     },
-    { key: 'client', header: 'Consumer', width: 'minmax(140px, 1fr)', render: (p) => (p.client_id ? `${p.client_id} (${p.host})` : <Text span size="sm" c="dimmed">unassigned</Text>) },
+    {
+      key: 'lagtime',
+      header: 'Lag time',
+      width: '70px',
+      align: 'right',
+      render: (p) => (
+        <Text span size="sm" className="num" data-testid="partition-lag-time">
+          {p.eval ? fmtLagTime(p.eval.lag_seconds, p.eval.lag_at_least) : DASH}
+        </Text>
+      ),
+    },
+    { key: 'consume', header: 'Consume/s', width: '78px', align: 'right', render: (p) => <Text span size="sm" className="num">{p.eval ? formatRate(p.eval.consume_rate).replace(/\/s$/, '') : DASH}</Text> },
+    { key: 'produce', header: 'Produce/s', width: '74px', align: 'right', render: (p) => <Text span size="sm" className="num">{p.eval ? formatRate(p.eval.produce_rate).replace(/\/s$/, '') : DASH}</Text> },
+    {
+      key: 'drain',
+      header: 'Drain',
+      width: '88px',
+      align: 'right',
+      render: (p) => {
+        const e = p.eval;
+        if (!e) return DASH;
+        if (e.drain_seconds < 0)
+          return (
+            // Consuming no faster than produced; orange once the status says so (WARN and worse).
+            <Text span size="xs" fw={600} c={e.status === 'OK' ? 'dimmed' : 'orange'} data-testid="partition-drain">
+              falling behind
+            </Text>
+          );
+        return (
+          <Text span size="sm" className="num" data-testid="partition-drain">
+            {e.drain_seconds === 0 ? (e.lag === 0 ? '0s' : DASH) : formatSeconds(e.drain_seconds)}
+          </Text>
+        );
+      },
+    },
+    {
+      key: 'client',
+      header: 'Consumer',
+      width: 'minmax(90px, 1fr)',
+      render: (p) =>
+        p.client_id ? (
+          <Text span size="sm" className="truncate" title={p.host ? `${p.client_id} (${p.host})` : p.client_id}>
+            {p.host ? `${p.client_id} (${p.host})` : p.client_id}
+          </Text>
+        ) : (
+          <Text span size="xs" c="dimmed">unassigned</Text>
+        ),
+    },
   ];
+  const partRows = mergePartitions(g!.partitions, lag?.partitions);
   const withCommit = g!.partitions.filter((p) => p.committed !== null).length;
   const stopped = g!.state === 'Empty' && g!.stats.lag > 0;
   return (
@@ -122,6 +330,19 @@ export function GroupPage() {
         }
       />
       {g!.error && <Alert color="red" mb="md" title="The group could not be fully described">{g!.error}</Alert>}
+      {lag ? (
+        <LagSummary lag={lag} clusterPath={clusterPath} link={link} />
+      ) : lq.isError ? (
+        pending(lq.error) ? (
+          <Text size="sm" c="dimmed" mb="md" data-testid="lag-pending">
+            Lag evaluation pending: Gregor evaluates every group each collection cycle; it will show here shortly.
+          </Text>
+        ) : (
+          <Text size="sm" c="dimmed" mb="md" data-testid="lag-error">
+            Lag evaluation unavailable: {lq.error instanceof Error ? lq.error.message : String(lq.error)}
+          </Text>
+        )
+      ) : null}
       {stopped && (
         <Alert color="orange" mb="md" title="No consumer is running" data-testid="stopped-warning">
           The group has no members but has lag: nothing is consuming {(g!.stats.topics ?? []).join(', ')}.
@@ -144,7 +365,7 @@ export function GroupPage() {
           label="Lag per partition"
           testId="group-partitions-table"
           columns={partCols}
-          rows={g!.partitions}
+          rows={partRows}
           rowKey={(p) => `${p.topic}/${p.partition}`}
           empty="The group has no committed offsets and no assignment."
         />
