@@ -1,67 +1,33 @@
 import { Anchor, Badge, Group, Text, TextInput, Tooltip } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { IconSearch } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/endpoints';
 import type { GroupRow } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
 import { PageHeader } from '../components/Page';
-import { PAGE_SIZES, Pager } from '../components/Pager';
+import { Pager } from '../components/Pager';
 import { ErrorAlert } from '../components/States';
 import { GroupStateBadge, LagStatusBadge } from '../components/StatusBadge';
 import { formatInt, formatSeconds } from '../lib/format';
-import { useDebounced } from '../lib/useDebounced';
+import { useListState } from '../lib/useListState';
 import { useTimeState } from '../lib/timeState';
 
 const SORTS = ['name', 'lag', 'members', 'status'];
 
 export function GroupsPage() {
   const { cluster = '' } = useParams();
-  const [search, setSearch] = useSearchParams();
+  // Default: the groups furthest behind first.
+  const { q, text, setText, sort, desc, size, offset, update, toggleSort } = useListState(SORTS, 'lag');
   const navigate = useNavigate();
   const { interval, link } = useTimeState();
-  const q = search.get('q') ?? '';
-  // Default: the groups furthest behind first.
-  const sort = SORTS.includes(search.get('sort') ?? '') ? search.get('sort')! : 'lag';
-  const desc = search.get('order') ? search.get('order') === 'desc' : sort !== 'name';
-  const size = PAGE_SIZES.includes(Number(search.get('size'))) ? Number(search.get('size')) : 100;
-  const page = Math.max(1, Number(search.get('page')) || 1);
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 200);
 
-  const update = (patch: Record<string, string | null>) =>
-    setSearch(
-      (prev) => {
-        const n = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(patch)) {
-          if (v === null || v === '') n.delete(k);
-          else n.set(k, v);
-        }
-        return n;
-      },
-      { replace: true },
-    );
-  useEffect(() => {
-    if (debounced !== q) update({ q: debounced, page: null });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debounced]);
-  useEffect(() => {
-    if (q !== debounced) setText(q);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [q]);
-
-  const offset = (page - 1) * size;
   const gq = useQuery({
     queryKey: ['groups', cluster, q, sort, desc, size, offset],
     queryFn: ({ signal }) => api.groups(cluster, { q, sort, order: desc ? 'desc' : 'asc', limit: size, offset }, signal),
     placeholderData: keepPreviousData,
     refetchInterval: interval,
   });
-  const onSort = (key: string) => {
-    if (key === sort) update({ order: desc ? 'asc' : 'desc', page: null });
-    else update({ sort: key === 'lag' ? null : key, order: null, page: null });
-  };
   const groupPath = (g: GroupRow) => `/clusters/${encodeURIComponent(cluster)}/groups/${encodeURIComponent(g.id)}`;
   // Nine columns within the 1,014 px a 1280 px window leaves the table (no sideways scroll).
   const cols: Column<GroupRow>[] = [
@@ -148,7 +114,7 @@ export function GroupsPage() {
             rowKey={(g) => g.id}
             loading={gq.isPending}
             sort={{ key: sort, desc }}
-            onSort={onSort}
+            onSort={toggleSort}
             onOpen={(g) => navigate(link(groupPath(g)))}
             empty={q ? `No group matches “${q}”.` : 'No consumer groups in this cluster.'}
             maxHeight="calc(100vh - 290px)"

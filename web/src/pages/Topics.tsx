@@ -1,60 +1,26 @@
 import { Anchor, Badge, Checkbox, Group, Text, TextInput } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { IconSearch } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/endpoints';
 import type { TopicRow } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
 import { PageHeader } from '../components/Page';
-import { PAGE_SIZES, Pager } from '../components/Pager';
+import { Pager } from '../components/Pager';
 import { ErrorAlert } from '../components/States';
 import { formatBytes, formatBytesRate, formatInt, formatRate } from '../lib/format';
-import { useDebounced } from '../lib/useDebounced';
+import { useListState } from '../lib/useListState';
 import { useTimeState } from '../lib/timeState';
 
 const SORTS = ['name', 'partitions', 'size', 'rate'];
 
 export function TopicsPage() {
   const { cluster = '' } = useParams();
-  const [search, setSearch] = useSearchParams();
+  const { search, q, text, setText, sort, desc, size, offset, update, toggleSort } = useListState(SORTS, 'name');
   const navigate = useNavigate();
   const { interval, link } = useTimeState();
-
-  const q = search.get('q') ?? '';
-  const sort = SORTS.includes(search.get('sort') ?? '') ? search.get('sort')! : 'name';
-  const desc = search.get('order') ? search.get('order') === 'desc' : sort !== 'name';
-  const size = PAGE_SIZES.includes(Number(search.get('size'))) ? Number(search.get('size')) : 100;
-  const page = Math.max(1, Number(search.get('page')) || 1);
   const showInternal = search.get('internal') === '1';
 
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 200);
-  // Follow q when it changes from outside (back button, a link), not when we just pushed it.
-  useEffect(() => {
-    if (q !== debounced) setText(q);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [q]);
-
-  const update = (patch: Record<string, string | null>) =>
-    setSearch(
-      (prev) => {
-        const n = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(patch)) {
-          if (v === null || v === '') n.delete(k);
-          else n.set(k, v);
-        }
-        return n;
-      },
-      { replace: true },
-    );
-
-  useEffect(() => {
-    if (debounced !== q) update({ q: debounced, page: null });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debounced]);
-
-  const offset = (page - 1) * size;
   const tq = useQuery({
     queryKey: ['topics', cluster, q, sort, desc, size, offset, showInternal],
     queryFn: ({ signal }) =>
@@ -63,10 +29,6 @@ export function TopicsPage() {
     refetchInterval: interval,
   });
 
-  const onSort = (key: string) => {
-    if (key === sort) update({ order: desc ? 'asc' : 'desc', page: null });
-    else update({ sort: key === 'name' ? null : key, order: null, page: null });
-  };
 
   const topicPath = (t: TopicRow) => `/clusters/${encodeURIComponent(cluster)}/topics/${encodeURIComponent(t.name)}`;
   const cols: Column<TopicRow>[] = [
@@ -150,7 +112,7 @@ export function TopicsPage() {
             rowKey={(t) => t.name}
             loading={tq.isPending}
             sort={{ key: sort, desc }}
-            onSort={onSort}
+            onSort={toggleSort}
             onOpen={(t) => navigate(link(topicPath(t)))}
             empty={q ? `No topic matches “${q}”.` : 'This cluster has no topics.'}
             rowClass={(t) => (t.offline ? 'row-bad' : t.under_replicated ? 'row-warn' : undefined)}
