@@ -93,17 +93,25 @@ type groupDetail struct {
 	Partitions []groupPartition `json:"partitions"`
 }
 
+// groupOf finds the group named in the path in its cluster's latest snapshot.
+func (s *Server) groupOf(r *http.Request) (*snapshot.Snapshot, *snapshot.Group, error) {
+	_, snap, err := s.snapshotOf(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	id := r.PathValue("group")
+	g := snap.Groups[id]
+	if g == nil {
+		return nil, nil, errorf(KindNotFound, "no group "+quote(id)+" in cluster "+quote(snap.Cluster))
+	}
+	return snap, g, nil
+}
+
 func (s *Server) handleGroup() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		_, snap, err := s.snapshotOf(r)
+		snap, g, err := s.groupOf(r)
 		if err != nil {
 			s.writeError(w, r, err)
-			return
-		}
-		id := r.PathValue("group")
-		g := snap.Groups[id]
-		if g == nil {
-			s.writeError(w, r, errorf(KindNotFound, "no group "+quote(id)+" in cluster "+quote(snap.Cluster)))
 			return
 		}
 		writeJSON(w, http.StatusOK, groupDetail{Group: g, Partitions: groupPartitions(snap, g)})
@@ -176,16 +184,12 @@ func (s *Server) lagOf(r *http.Request) *lag.Report {
 // rebalances.
 func (s *Server) handleGroupLag() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		_, snap, err := s.snapshotOf(r)
+		_, g, err := s.groupOf(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		id := r.PathValue("group")
-		if snap.Groups[id] == nil {
-			s.writeError(w, r, errorf(KindNotFound, "no group "+quote(id)+" in cluster "+quote(snap.Cluster)))
-			return
-		}
+		id := g.ID
 		gr := groupReport(s.lagOf(r), id)
 		if gr == nil {
 			s.writeError(w, r, errorf(KindUnavailable, "lag of group "+quote(id)+" not evaluated yet (the offsets of the last cycles could not be read); try again shortly"))
