@@ -180,6 +180,8 @@ func runClient(name string, args []string, stdout, stderr io.Writer, environ []s
 		return usageErr("--watch must be at least 1s")
 	case o.count < 0:
 		return usageErr("--count must not be negative")
+	case o.count > 0 && o.watch == 0:
+		return usageErr("--count needs --watch")
 	case cmd.sorts != nil && !slices.Contains(cmd.sorts, o.sort):
 		return usageErr("--sort must be one of: %s", strings.Join(cmd.sorts, ", "))
 	case cmd.sorts != nil && (o.limit < 1 || o.limit > 1000):

@@ -166,7 +166,7 @@ func (d *Demo) produce(ctx context.Context, t Topic) {
 			return
 		case <-tk.C:
 		}
-		due += max(1, t.PerSecond*tick.Seconds())
+		due += t.PerSecond * tick.Seconds() // one per tick for the sub-1/s topics
 		for ; due >= 1; due-- {
 			n++
 			r := &kgo.Record{Key: []byte(fmt.Sprintf("key-%d", rand.IntN(1000))),

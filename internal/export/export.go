@@ -197,10 +197,10 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 		rep := src.Lag()
 		for _, gr := range s.Groups {
 			g(gMembers, float64(gr.Stats.Members), c, gr.ID)
-			if rep != nil {
+			if rep != nil && lags {
 				if lr := rep.Groups[gr.ID]; lr != nil {
 					g(gStatus, 1, c, gr.ID, lr.Status.String())
-					if lr.LagSeconds >= 0 && lags {
+					if lr.LagSeconds >= 0 {
 						g(gLagSecs, lr.LagSeconds, c, gr.ID)
 					}
 				}

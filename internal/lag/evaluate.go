@@ -64,9 +64,11 @@ func (m Motion) next(hist []Obs, i int) Motion {
 		// A first commit (or a commit deleted) is not a move: start over from here.
 		return Motion{StillSince: o.Time, LagAtStill: o.Lag(), ExpectedGap: math.MaxInt64}
 	}
+	// The time since the last move (or since watching began, for the first move seen) is a
+	// lower bound of the consumer's commit gap.
 	gap := max(o.Time.Sub(m.StillSince), o.Time.Sub(p.Time))
 	if m.ExpectedGap == math.MaxInt64 {
-		m.ExpectedGap = 2 * o.Time.Sub(p.Time) // first move seen: the observation interval
+		m.ExpectedGap = 2 * gap
 	} else {
 		m.ExpectedGap = max(m.ExpectedGap, 2*gap)
 	}
@@ -247,17 +249,21 @@ func risingAtCommits(win []Obs, minLag int64) bool {
 // committed offset within limit.
 func retentionRisk(win []Obs, limit time.Duration) string {
 	a, b := win[0], win[len(win)-1]
-	if a.Start < 0 || b.Start < 0 || b.Committed < 0 || b.Start <= a.Start {
+	if b.Start < 0 || b.Committed < 0 {
 		return ""
 	}
+	if b.Committed < b.Start {
+		return fmt.Sprintf("retention already deleted %d unconsumed messages (log start %d > committed %d)", b.Start-b.Committed, b.Start, b.Committed)
+	}
 	dt := b.Time.Sub(a.Time).Seconds()
+	if a.Start < 0 || b.Start <= a.Start || dt <= 0 {
+		return ""
+	}
 	pace := float64(b.Start-a.Start) / dt // offsets deleted per second
 	lead := float64(b.Committed - b.Start)
-	if lead < 0 {
-		return fmt.Sprintf("retention already deleted %d unconsumed messages (log start %d > committed %d)", -int64(lead), b.Start, b.Committed)
-	}
-	if eta := time.Duration(lead / pace * float64(time.Second)); eta < limit {
-		return fmt.Sprintf("retention will delete unconsumed messages in about %s (lead %d, log start advancing %.1f/s)", round(eta), int64(lead), pace)
+	if secs := lead / pace; secs < limit.Seconds() {
+		return fmt.Sprintf("retention will delete unconsumed messages in about %s (lead %d, log start advancing %.1f/s)",
+			round(time.Duration(secs*float64(time.Second))), int64(lead), pace)
 	}
 	return ""
 }

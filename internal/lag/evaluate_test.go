@@ -88,7 +88,7 @@ func TestStopIsPrompt(t *testing.T) {
 	if r := Evaluate(win, MotionOf(win), pts, Thresholds{}); r.Status != Stop {
 		t.Fatalf("three cycles after stopping: %s %s", r.Status, r.Reason)
 	}
-	slow := []int64{100, 100, 100, 100, 200, 200, 200, 200, 300, 300, 300}
+	slow := []int64{100, 100, 100, 100, 200, 200, 200, 200, 300, 300, 300, 300, 300}
 	win, pts = history(slow, seq(150, 25, len(slow)), false)
 	if r := Evaluate(win, MotionOf(win), pts, Thresholds{}); r.Status != OK {
 		t.Fatalf("a consumer committing every minute, between commits: %s %s", r.Status, r.Reason)
@@ -109,6 +109,20 @@ func TestRetentionRisk(t *testing.T) {
 	win[4].Start = 1100
 	if r := Evaluate(win, MotionOf(win), pts, Thresholds{}); r.Status != Err || !strings.Contains(r.Reason, "already deleted 60 unconsumed") {
 		t.Fatalf("%s %q", r.Status, r.Reason)
+	}
+	// Deleted while the log start stands still is still ERR.
+	for i := range win {
+		win[i].Start = 1100
+	}
+	if r := Evaluate(win, MotionOf(win), pts, Thresholds{}); r.Status != Err {
+		t.Fatalf("still log start: %s %q", r.Status, r.Reason)
+	}
+	// A huge lead with a creeping log start is no risk (no overflow into a negative ETA).
+	for i := range win {
+		win[i].Committed, win[i].Start = 1_000_000_000+int64(i), int64(i)/4
+	}
+	if r := Evaluate(win, MotionOf(win), pts, Thresholds{}); r.Status == Err {
+		t.Fatalf("false retention risk: %q", r.Reason)
 	}
 }
 

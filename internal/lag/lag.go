@@ -78,8 +78,8 @@ type Thresholds struct {
 	ErrMessages int64
 	// StallAfter: how long an owned partition's offset may stand still with lag > 0.
 	StallAfter time.Duration
-	// StopAfter: how long an offset nobody owns may stand still with lag > 0 before STOP;
-	// an unowned partition whose lag grows is STOP at once.
+	// StopAfter: how long an offset nobody owns may stand still with lag > 0 before STOP
+	// (sooner when its lag grows past its usual commit gap; see docs/lag.md).
 	StopAfter time.Duration
 	// RetentionRisk: ERR when, at the current pace, the log start passes the committed
 	// offset (unconsumed data deleted) within this long.

@@ -14,6 +14,9 @@ type GroupReport struct {
 	State   string `json:"state"`
 	Type    string `json:"type"`
 	Members int    `json:"members"`
+	// EvaluatedAt is the cycle this evaluation is from (older than the report's when the
+	// group's offsets could not be fetched since).
+	EvaluatedAt time.Time `json:"evaluated_at"`
 	GroupResult
 	// LagMessages sums the lag of partitions with a commit; LagSeconds is the oldest
 	// unconsumed message's age over all partitions (-1 unknown).

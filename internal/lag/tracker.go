@@ -47,6 +47,8 @@ type partState struct {
 	head   int
 	motion Motion
 	cycle  uint64 // the last cycle that saw the partition
+	last   Result // kept for cycles where its offsets are unknown
+	seen   bool   // last is set
 }
 
 // obs is Obs in 40 bytes instead of 56.
@@ -98,10 +100,11 @@ func NewTracker(th Thresholds, deadLetter *regexp.Regexp) *Tracker {
 // Latest is the last report, or nil.
 func (t *Tracker) Latest() *Report { return t.latest.Load() }
 
-// Observe evaluates a snapshot and publishes the report. A snapshot whose metadata, offsets
-// or groups failed changes nothing: its lag is unknown, not zero.
+// Observe evaluates a snapshot and publishes the report. A cycle that could read no offsets or
+// groups at all changes nothing (its lag is unknown, not zero); a partition whose end offset
+// is unknown, or a group whose offsets could not be fetched, keeps its last evaluation.
 func (t *Tracker) Observe(s *snapshot.Snapshot) *Report {
-	if s.Failed("offsets") || s.Failed("groups") {
+	if s.Failed("metadata") || clusterWide(s, "offsets") || clusterWide(s, "groups") {
 		return t.latest.Load()
 	}
 	t.mu.Lock()
@@ -115,8 +118,14 @@ func (t *Tracker) Observe(s *snapshot.Snapshot) *Report {
 		}
 	}
 	t.cycle++
+	prev := t.latest.Load()
 	rep := &Report{Time: s.Time, Groups: make(map[string]*GroupReport, len(s.Groups))}
 	for id, g := range s.Groups {
+		if g.Error != "" && prev != nil && prev.Groups[id] != nil {
+			rep.Groups[id] = prev.Groups[id] // offsets not fetched this cycle: keep what we knew
+			t.keep(id)
+			continue
+		}
 		rep.Groups[id] = t.group(s, g)
 	}
 	for k, st := range t.parts {
@@ -136,6 +145,25 @@ func (t *Tracker) Observe(s *snapshot.Snapshot) *Report {
 	}
 	t.latest.Store(rep)
 	return rep
+}
+
+// clusterWide reports whether part failed as a whole (not only on some brokers).
+func clusterWide(s *snapshot.Snapshot, part string) bool {
+	for _, e := range s.Errors {
+		if e.Part == part && e.Broker == snapshot.NoBroker {
+			return true
+		}
+	}
+	return false
+}
+
+// keep marks a group's partition states as seen this cycle, so the sweep leaves them.
+func (t *Tracker) keep(group string) {
+	for k, st := range t.parts {
+		if k.group == group {
+			st.cycle = t.cycle
+		}
+	}
 }
 
 func appendPoint(pts []Point, p Point) []Point {
@@ -180,7 +208,11 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group) *GroupReport {
 		keys = append(keys, k)
 	}
 	keys = sortedKeys(keys)
-	gr := &GroupReport{ID: g.ID, State: g.State, Type: g.Type, Members: len(g.Members), LagSeconds: -1}
+	gr := &GroupReport{ID: g.ID, State: g.State, Type: g.Type, Members: len(g.Members), LagSeconds: -1, EvaluatedAt: s.Time}
+	// While the group rebalances its members hold no assignment: its partitions are not
+	// abandoned, so they count as owned (no STOP for a slow rebalance).
+	gr.Rebalances = t.rebalances(g, s.Time)
+	rebalancing := gr.Rebalances.InProgressFor > 0 || isRebalancing(g.State)
 	load := map[string]*MemberLoad{}
 	for i := range g.Members {
 		m := &g.Members[i]
@@ -193,7 +225,7 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group) *GroupReport {
 		if !ok {
 			committed = -1
 		}
-		o := Obs{Time: s.Time, Committed: committed, Start: -1, End: -1, Owned: owner[k] != nil}
+		o := Obs{Time: s.Time, Committed: committed, Start: -1, End: -1, Owned: owner[k] != nil || rebalancing}
 		if p != nil {
 			o.Start, o.End = p.StartOffset, p.EndOffset
 		}
@@ -204,10 +236,16 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group) *GroupReport {
 			t.parts[gk] = st
 		}
 		st.cycle = t.cycle
-		st.push(o, t.th.Window)
-		t.buf = st.window(t.buf)
-		st.motion = st.motion.next(t.buf, len(t.buf)-1)
-		r := Evaluate(t.buf, st.motion, t.ends[k], t.th)
+		var r Result
+		if o.End < 0 && st.seen {
+			r = st.last // offsets of its leader unknown this cycle: keep the last evaluation
+		} else {
+			st.push(o, t.th.Window)
+			t.buf = st.window(t.buf)
+			st.motion = st.motion.next(t.buf, len(t.buf)-1)
+			r = Evaluate(t.buf, st.motion, t.ends[k], t.th)
+			st.last, st.seen = r, true
+		}
 		pr := PartitionReport{Topic: k.topic, Partition: k.partition, Result: r}
 		if m := owner[k]; m != nil {
 			pr.MemberID, pr.ClientID = m.ID, m.ClientID
@@ -232,7 +270,6 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group) *GroupReport {
 		gr.Load = append(gr.Load, *load[m.ID])
 	}
 	gr.Skew = skew(gr.Load)
-	gr.Rebalances = t.rebalances(g, s.Time)
 	if len(g.Members) == 0 && g.State != "Dead" {
 		gr.Notes = append(gr.Notes, "empty: no members; offsets are only read")
 	}
@@ -261,18 +298,11 @@ func (t *Tracker) rebalances(g *snapshot.Group, now time.Time) RebalanceStats {
 		gs = &groupState{state: g.State, since: now}
 		t.groups[g.ID] = gs
 	}
-	rebalancing := func(state string) bool {
-		switch state {
-		case "PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling":
-			return true
-		}
-		return false
-	}
 	if g.State != gs.state {
 		switch {
-		case rebalancing(g.State) && gs.rebalancing.IsZero():
+		case isRebalancing(g.State) && gs.rebalancing.IsZero():
 			gs.rebalancing = now
-		case !rebalancing(g.State) && !gs.rebalancing.IsZero():
+		case !isRebalancing(g.State) && !gs.rebalancing.IsZero():
 			gs.rebalances = append(gs.rebalances, Rebalance{Start: gs.rebalancing, End: now, Took: now.Sub(gs.rebalancing)})
 			if len(gs.rebalances) > 50 {
 				gs.rebalances = gs.rebalances[1:]
@@ -291,6 +321,14 @@ func (t *Tracker) rebalances(g *snapshot.Group, now time.Time) RebalanceStats {
 		rs.InProgressFor = now.Sub(gs.rebalancing)
 	}
 	return rs
+}
+
+func isRebalancing(state string) bool {
+	switch state {
+	case "PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling":
+		return true
+	}
+	return false
 }
 
 func skew(ms []MemberLoad) Skew {

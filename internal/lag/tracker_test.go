@@ -67,9 +67,54 @@ func TestTrackerSkewDeadLetterAndGaps(t *testing.T) {
 		t.Fatalf("skew %+v dlq %v", g.Skew, g.DeadLetterTopics)
 	}
 	failed := cycle(1, [2]int64{99, 99}, [2]int64{0, 0}, "Stable")
-	failed.Errors = []snapshot.PartError{{Part: "offsets", Broker: 0, Error: "x"}}
+	failed.Errors = []snapshot.PartError{{Part: "offsets", Broker: snapshot.NoBroker, Error: "x"}}
 	if rep := tr.Observe(failed); rep.Groups["g"].LagMessages != 5 {
 		t.Fatalf("a failed cycle changed the report: %+v", rep.Groups["g"])
+	}
+}
+
+// Partial failures keep what was known: a partition whose leader's offsets failed keeps its
+// last evaluation, a group whose offsets could not be fetched keeps its report, and a group in
+// a long rebalance is not STOP.
+func TestTrackerPartialFailures(t *testing.T) {
+	tr := NewTracker(Thresholds{}, nil)
+	own := map[string][]int32{"t": {0, 1}}
+	for i := range 4 {
+		tr.Observe(cycle(i, [2]int64{int64(100 + 30*i), 50}, [2]int64{int64(90 + 30*i), 50}, "Stable", own))
+	}
+	// The member leaves, the offset stands still: STOP after a few cycles.
+	var g *GroupReport
+	for i := 4; i < 10; i++ {
+		g = tr.Observe(cycle(i, [2]int64{int64(100 + 30*i), 50}, [2]int64{180, 50}, "Empty")).Groups["g"]
+	}
+	if g.Status != Stop {
+		t.Fatalf("setup: %s %s", g.Status, g.Reason)
+	}
+	// Partition 0's leader is down: its end offset is unknown; the STOP stays.
+	s := cycle(10, [2]int64{-1, 50}, [2]int64{180, 50}, "Empty")
+	s.Errors = []snapshot.PartError{{Part: "offsets", Broker: 2, Error: "x"}}
+	if g = tr.Observe(s).Groups["g"]; g.Status != Stop {
+		t.Fatalf("unknown end offset cleared the STOP: %s %s", g.Status, g.Reason)
+	}
+	// OffsetFetch failed for the group: the last report stands, and so does what was learned.
+	s = cycle(11, [2]int64{430, 50}, [2]int64{0, 0}, "Empty")
+	s.Groups["g"].Offsets, s.Groups["g"].Error = nil, "NOT_COORDINATOR"
+	if g2 := tr.Observe(s).Groups["g"]; g2 != g {
+		t.Fatalf("a group error replaced the report: %s %s", g2.Status, g2.Reason)
+	}
+	if g = tr.Observe(cycle(12, [2]int64{460, 50}, [2]int64{180, 50}, "Empty")).Groups["g"]; g.Status != Stop {
+		t.Fatalf("after the group error: %s %s", g.Status, g.Reason)
+	}
+
+	// A healthy group rebalancing for a minute (no assignments meanwhile) is not STOP.
+	tr = NewTracker(Thresholds{}, nil)
+	for i := range 4 {
+		tr.Observe(cycle(i, [2]int64{int64(100 + 30*i), 50}, [2]int64{int64(90 + 30*i), 50}, "Stable", own))
+	}
+	for i := 4; i < 8; i++ {
+		if g = tr.Observe(cycle(i, [2]int64{int64(100 + 30*i), 50}, [2]int64{180, 50}, "PreparingRebalance")).Groups["g"]; g.Status == Stop {
+			t.Fatalf("rebalancing cycle %d: %s %s", i, g.Status, g.Reason)
+		}
 	}
 }
 

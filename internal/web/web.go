@@ -28,8 +28,8 @@ var dist embed.FS
 // Handler serves the embedded UI. basePath is the path prefix under which browsers reach
 // Gregor (for example "/gregor/" behind a reverse proxy; "" or "/" at the root). It is
 // written into index.html as <base href>, which the app's router and API calls follow.
-// Requests may arrive with or without the prefix (proxies that strip it and ones that do
-// not both work). Register it as the catch-all after the API routes:
+// The UI's own files are found with or without the prefix, but the API is served only without
+// it, so the proxy must strip the prefix. Register it as the catch-all after the API routes:
 //
 //	mux.Handle("/", web.Handler(basePath))
 func Handler(basePath string) http.Handler {
