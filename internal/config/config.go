@@ -34,6 +34,7 @@ type Lag struct {
 	StallAfter    time.Duration `yaml:"stall_after"`    // default 5m
 	StopAfter     time.Duration `yaml:"stop_after"`     // default 5m
 	RetentionRisk time.Duration `yaml:"retention_risk"` // default 1h
+	Exact         int           `yaml:"exact"`          // partitions per cycle with exact time lag, default 20, -1 off
 }
 
 // Store is where state and history live: SQLite in the data dir by default, or PostgreSQL

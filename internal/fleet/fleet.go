@@ -18,6 +18,7 @@ type Cluster struct {
 // New builds a cluster: o.OnSnapshot, if set, runs after the analyses of each snapshot.
 func New(o collect.Options, th lag.Thresholds) *Cluster {
 	c := &Cluster{tracker: lag.NewTracker(th, nil)}
+	c.tracker.Exact = o.Client.RecordTimes
 	after := o.OnSnapshot
 	o.OnSnapshot = func(s *snapshot.Snapshot) {
 		c.tracker.Observe(s)

@@ -223,3 +223,69 @@ func TestLagScenarios(t *testing.T) {
 		}
 	}
 }
+
+// TestExactTimeLag: records written with timestamps an hour old, a group committed at the
+// first of them: the estimate from Gregor's short end-offset history can only say "at least a
+// few seconds"; the exact read says an hour.
+func TestExactTimeLag(t *testing.T) {
+	testkit.Need(t, kc)
+	ctx := context.Background()
+	adm, err := kc.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adm.Close()
+	if _, err := adm.CreateTopic(ctx, 1, 3, nil, "old-news"); err != nil {
+		t.Fatal(err)
+	}
+	prod, err := kgo.NewClient(append(kc.ClientOpts(), kgo.DefaultProduceTopic("old-news"))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prod.Close()
+	written := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
+	for i := range 20 {
+		r := kgo.StringRecord(fmt.Sprint(i))
+		r.Timestamp = written.Add(time.Duration(i) * time.Second)
+		if err := prod.ProduceSync(ctx, r).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os := kadm.Offsets{}
+	os.Add(kadm.Offset{Topic: "old-news", Partition: 0, At: 5, LeaderEpoch: -1})
+	if _, err := adm.CommitOffsets(ctx, "historians", os); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := kafka.New(config.Cluster{Name: "real", Bootstrap: kc.Bootstrap(), ClientID: "gregor"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for _, exact := range []int{-1, 0} {
+		c := New(collect.Options{Client: cl, Timeout: 5 * time.Second}, lag.Thresholds{Exact: exact})
+		var p lag.PartitionReport
+		for i := range 20 {
+			c.Cycle(ctx)
+			if g := c.Lag().Groups["historians"]; g != nil && len(g.Partitions) == 1 && g.Partitions[0].Lag == 15 {
+				p = g.Partitions[0]
+				break
+			}
+			if i == 19 {
+				t.Fatalf("exact=%d: no lag for historians", exact)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		want := time.Since(written.Add(5 * time.Second)).Seconds()
+		switch exact {
+		case -1:
+			if p.LagExact || !p.LagAtLeast || p.LagSeconds > 60 {
+				t.Fatalf("estimate: %+v", p.Result)
+			}
+		default:
+			if !p.LagExact || p.LagAtLeast || p.LagSeconds < want-30 || p.LagSeconds > want+30 {
+				t.Fatalf("exact: %.0fs (exact %v), want ~%.0fs", p.LagSeconds, p.LagExact, want)
+			}
+		}
+		t.Logf("exact=%d: lag %.0fs (exact %v, at least %v)", exact, p.LagSeconds, p.LagExact, p.LagAtLeast)
+	}
+}

@@ -18,6 +18,9 @@ type Result struct {
 	// so the true lag is at least LagSeconds.
 	LagSeconds float64 `json:"lag_seconds"`
 	LagAtLeast bool    `json:"lag_at_least,omitempty"`
+	// LagExact is true when LagSeconds comes from the timestamp of the record at the committed
+	// offset rather than from the end-offset history.
+	LagExact bool `json:"lag_exact,omitempty"`
 	// ConsumeRate and ProduceRate are messages per second over the window.
 	ConsumeRate float64 `json:"consume_rate"`
 	ProduceRate float64 `json:"produce_rate"`

@@ -84,11 +84,15 @@ type Thresholds struct {
 	// RetentionRisk: ERR when, at the current pace, the log start passes the committed
 	// offset (unconsumed data deleted) within this long.
 	RetentionRisk time.Duration
+	// Exact: how many partitions per cycle (the ones with the oldest estimated lag) get their
+	// time lag read exactly, from the timestamp of the record at the committed offset; 0 takes
+	// the default (20), -1 turns it off. It needs a Tracker.Exact reader.
+	Exact int
 }
 
 // DefaultThresholds are the defaults.
 var DefaultThresholds = Thresholds{Window: 10, MinLag: 0, StallAfter: 5 * time.Minute, StopAfter: 5 * time.Minute,
-	RetentionRisk: time.Hour}
+	RetentionRisk: time.Hour, Exact: 20}
 
 func (t Thresholds) withDefaults() Thresholds {
 	d := DefaultThresholds
@@ -104,6 +108,9 @@ func (t Thresholds) withDefaults() Thresholds {
 	}
 	if t.RetentionRisk > 0 {
 		d.RetentionRisk = t.RetentionRisk
+	}
+	if t.Exact != 0 {
+		d.Exact = max(t.Exact, 0)
 	}
 	return d
 }

@@ -1,6 +1,8 @@
 package lag
 
 import (
+	"cmp"
+	"context"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,6 +22,9 @@ var DefaultDeadLetter = regexp.MustCompile(`(?i)(^|[._-])(dlq|dead[._-]?letter)(
 type Tracker struct {
 	th         Thresholds
 	deadLetter *regexp.Regexp
+	// Exact, when set, reads the timestamps of the records at the given offsets (see
+	// Thresholds.Exact); it is given a few seconds.
+	Exact func(ctx context.Context, at map[string]map[int32]int64) (map[string]map[int32]time.Time, error)
 
 	mu     sync.Mutex
 	cycle  uint64
@@ -133,6 +138,7 @@ func (t *Tracker) Observe(s *snapshot.Snapshot) *Report {
 			delete(t.parts, k) // the group or partition is gone
 		}
 	}
+	t.exact(s.Time, rep)
 	for id := range t.groups {
 		if s.Groups[id] == nil {
 			delete(t.groups, id)
@@ -145,6 +151,50 @@ func (t *Tracker) Observe(s *snapshot.Snapshot) *Report {
 	}
 	t.latest.Store(rep)
 	return rep
+}
+
+// exact replaces the estimated time lag of the th.Exact partitions with the oldest estimates by
+// the age of the record at their committed offset.
+func (t *Tracker) exact(now time.Time, rep *Report) {
+	if t.Exact == nil || t.th.Exact <= 0 {
+		return
+	}
+	var cand []*PartitionReport
+	for _, g := range rep.Groups {
+		if g.EvaluatedAt != now {
+			continue // kept from an earlier cycle
+		}
+		for i := range g.Partitions {
+			if p := &g.Partitions[i]; p.Lag > 0 && p.Committed >= 0 {
+				cand = append(cand, p)
+			}
+		}
+	}
+	slices.SortFunc(cand, func(a, b *PartitionReport) int { return cmp.Compare(b.LagSeconds, a.LagSeconds) })
+	cand = cand[:min(len(cand), t.th.Exact)]
+	at := map[string]map[int32]int64{}
+	for _, p := range cand {
+		if at[p.Topic] == nil {
+			at[p.Topic] = map[int32]int64{}
+		}
+		at[p.Topic][p.Partition] = p.Committed // groups at the same offset share the read
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	times, _ := t.Exact(ctx, at) // what could not be read keeps its estimate
+	for _, p := range cand {
+		if ts, ok := times[p.Topic][p.Partition]; ok && at[p.Topic][p.Partition] == p.Committed {
+			p.LagSeconds, p.LagAtLeast, p.LagExact = max(0, now.Sub(ts).Seconds()), false, true
+		}
+	}
+	for _, g := range rep.Groups {
+		if g.EvaluatedAt == now {
+			g.LagSeconds = -1
+			for _, p := range g.Partitions {
+				g.LagSeconds = max(g.LagSeconds, p.LagSeconds)
+			}
+		}
+	}
 }
 
 // clusterWide reports whether part failed as a whole (not only on some brokers).

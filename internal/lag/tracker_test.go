@@ -1,6 +1,7 @@
 package lag
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -130,5 +131,25 @@ func TestEndHistoryIsBounded(t *testing.T) {
 		if !pts[i].Time.After(pts[i-1].Time) {
 			t.Fatal("history out of order")
 		}
+	}
+}
+
+// The partitions with the oldest estimates get their time lag from the record at their
+// committed offset; the group's lag time follows.
+func TestTrackerExactTimeLag(t *testing.T) {
+	tr := NewTracker(Thresholds{Exact: 1}, nil)
+	var asked map[string]map[int32]int64
+	tr.Exact = func(_ context.Context, at map[string]map[int32]int64) (map[string]map[int32]time.Time, error) {
+		asked = at
+		return map[string]map[int32]time.Time{"t": {0: t0.Add(-time.Hour)}}, nil
+	}
+	s := cycle(0, [2]int64{100, 50}, [2]int64{40, 50}, "Stable", map[string][]int32{"t": {0, 1}})
+	g := tr.Observe(s).Groups["g"]
+	p := g.Partitions[0]
+	if len(asked) != 1 || asked["t"][0] != 40 || len(asked["t"]) != 1 {
+		t.Fatalf("asked %v (want only t/0 at 40: partition 1 has no lag)", asked)
+	}
+	if !p.LagExact || p.LagSeconds != 3600 || g.LagSeconds != 3600 {
+		t.Fatalf("partition %+v, group lag %v", p.Result, g.LagSeconds)
 	}
 }
