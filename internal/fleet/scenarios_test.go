@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,6 +58,8 @@ type scenario struct {
 	startedAt   int                // cycle when start ran
 	reachedAt   int                // first cycle with want, after start; -1 not yet
 	reason      string
+	burrowAt    int    // the same for Burrow (opt-in comparison); -1 not yet
+	burrowLast  string // Burrow's last group status and partition statuses
 }
 
 // TestLagScenarios runs the scripted scenarios on the real cluster, all at once on
@@ -168,6 +171,15 @@ func TestLagScenarios(t *testing.T) {
 	defer func() { _ = killed.Process.Kill(); _ = killed.Wait() }()
 	bufio.NewReader(out).ReadString('\n')
 
+	// With GREGOR_BURROW=1 (Kafka 3.x only: Burrow 1.2.1 cannot read offsets from Kafka 4),
+	// Burrow watches the same cluster and the same groups, side by side.
+	var bw *testkit.Burrow
+	if os.Getenv(testkit.BurrowEnv) == "1" {
+		if !strings.HasPrefix(kc.Version, "3.") {
+			t.Fatalf("%s=1 needs GREGOR_KAFKA_VERSION=3.9: Burrow 1.2.1 sends ListOffsets v0, removed in Kafka 4", testkit.BurrowEnv)
+		}
+		bw = testkit.StartBurrow(t, kc)
+	}
 	cl, err := kafka.New(config.Cluster{Name: "real", Bootstrap: kc.Bootstrap(), ClientID: "gregor"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -176,14 +188,14 @@ func TestLagScenarios(t *testing.T) {
 	th := lag.Thresholds{Window: 5, StallAfter: 8 * time.Second, StopAfter: 20 * time.Second}
 	c := New(collect.Options{Client: cl, Timeout: 5 * time.Second}, th)
 
-	const warmup, maxCycles = 12, 60
+	const warmup, maxCycles, burrowPatience = 12, 75, 60
 	for i := range maxCycles {
 		if i == warmup {
 			for _, s := range scenarios {
 				if s.start != nil {
 					s.start(t)
 				}
-				s.startedAt, s.reachedAt = i, -1
+				s.startedAt, s.reachedAt, s.burrowAt = i, -1, -1
 			}
 		}
 		c.Cycle(ctx)
@@ -195,6 +207,14 @@ func TestLagScenarios(t *testing.T) {
 				s.reachedAt, s.reason = i, g.Reason
 			}
 			done = done && s.reachedAt >= 0
+			if bw != nil && i >= warmup {
+				st, ps := bw.Statuses(ctx, s.group)
+				s.burrowLast = st + " " + strings.Join(ps, ",")
+				if s.burrowAt < 0 && (st == s.want || slices.Contains(ps, s.want)) {
+					s.burrowAt = i
+				}
+				done = done && (s.burrowAt >= 0 || i-warmup >= burrowPatience)
+			}
 			if i == warmup-1 && s.okBefore {
 				if g == nil || g.Status != lag.OK {
 					t.Fatalf("%s before its scenario: %+v", s.group, g)
@@ -209,6 +229,19 @@ func TestLagScenarios(t *testing.T) {
 	t.Logf("%-12s %-7s %s", "group", "status", "cycles after the event (1 s each), reason")
 	for _, s := range scenarios {
 		t.Logf("%-12s %-7s %d: %s", s.group, s.want, s.reachedAt-s.startedAt, s.reason)
+	}
+	if bw != nil {
+		t.Logf("%-12s %-7s %-8s %-8s %s", "group", "want", "gregor", "burrow", "burrow's last status")
+		for _, s := range scenarios {
+			b := "never"
+			if s.burrowAt >= 0 {
+				b = fmt.Sprint(s.burrowAt - s.startedAt)
+			}
+			t.Logf("%-12s %-7s %-8d %-8s %s", s.group, s.want, s.reachedAt-s.startedAt, b, s.burrowLast)
+			if s.want == "STOP" && s.burrowAt >= 0 && s.reachedAt > s.burrowAt {
+				t.Errorf("%s: Burrow said STOP %d cycles before Gregor", s.group, s.reachedAt-s.burrowAt)
+			}
+		}
 	}
 	for _, s := range scenarios {
 		if s.reachedAt < 0 {
