@@ -40,7 +40,7 @@ func (r *run) groups(ctx context.Context) func() {
 				typ = "classic"
 			}
 			found[g.Group] = &snapshot.Group{ID: g.Group, Type: typ, ProtocolType: g.ProtocolType,
-				State: g.GroupState, Coordinator: sh.Meta.NodeID}
+				State: g.GroupState, Coordinator: sh.Meta.NodeID, Epoch: -1}
 		}
 	}
 	var classic, consumer, all []string
@@ -139,7 +139,7 @@ func applyConsumer(g *snapshot.Group, d kadm.DescribedConsumerGroup) {
 		g.Error = d.Err.Error()
 		return
 	}
-	g.State, g.ProtocolType, g.Assignor, g.Coordinator = d.State, "consumer", d.AssignorName, d.Coordinator.NodeID
+	g.State, g.ProtocolType, g.Assignor, g.Coordinator, g.Epoch = d.State, "consumer", d.AssignorName, d.Coordinator.NodeID, d.Epoch
 	for _, m := range d.Members {
 		mm := snapshot.Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, Assignment: map[string][]int32{}}
 		if m.InstanceID != nil {

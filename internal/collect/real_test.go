@@ -264,7 +264,7 @@ func TestRealBothGroupProtocols(t *testing.T) {
 		s := c.Cycle(ctx)
 		ng, og := s.Groups["next-gen"], s.Groups["old-school"]
 		if ng != nil && og != nil && assigned(ng) == 4 && assigned(og) == 4 {
-			if ng.Type != "consumer" || og.Type != "classic" || ng.State != "Stable" || og.State != "Stable" ||
+			if ng.Type != "consumer" || og.Type != "classic" || ng.State != "Stable" || og.State != "Stable" || ng.Epoch <= 0 || og.Epoch != -1 ||
 				ng.Members[0].ClientID != "next-gen-client" || og.ProtocolType != "consumer" {
 				t.Fatalf("next-gen %+v\nold-school %+v", ng, og)
 			}

@@ -72,4 +72,8 @@ type RebalanceStats struct {
 	LastHour      int           `json:"last_hour"`
 	InProgressFor time.Duration `json:"in_progress_ns,omitempty"`
 	Recent        []Rebalance   `json:"recent,omitempty"`
+	// Epoch and EpochChangesLastHour follow a consumer-protocol (KIP-848) group's epoch,
+	// which moves at every assignment change; -1 for classic groups.
+	Epoch                int32 `json:"epoch"`
+	EpochChangesLastHour int   `json:"epoch_changes_last_hour"`
 }

@@ -88,6 +88,8 @@ type groupState struct {
 	since       time.Time
 	rebalancing time.Time // when the current rebalance started; zero when stable
 	rebalances  []Rebalance
+	epoch       int32       // consumer-protocol group epoch; -1 unknown
+	epochMoves  []time.Time // when it changed, the last 50
 }
 
 // maxEndPoints bounds each partition's end-offset history; older points are thinned out.
@@ -345,9 +347,16 @@ func sortedKeys(keys []tpKey) []tpKey {
 func (t *Tracker) rebalances(g *snapshot.Group, now time.Time) RebalanceStats {
 	gs := t.groups[g.ID]
 	if gs == nil {
-		gs = &groupState{state: g.State, since: now}
+		gs = &groupState{state: g.State, since: now, epoch: g.Epoch}
 		t.groups[g.ID] = gs
 	}
+	if g.Epoch >= 0 && gs.epoch >= 0 && g.Epoch != gs.epoch {
+		gs.epochMoves = append(gs.epochMoves, now)
+		if len(gs.epochMoves) > 50 {
+			gs.epochMoves = gs.epochMoves[1:]
+		}
+	}
+	gs.epoch = g.Epoch
 	if g.State != gs.state {
 		switch {
 		case isRebalancing(g.State) && gs.rebalancing.IsZero():
@@ -361,10 +370,15 @@ func (t *Tracker) rebalances(g *snapshot.Group, now time.Time) RebalanceStats {
 		}
 		gs.state, gs.since = g.State, now
 	}
-	rs := RebalanceStats{State: gs.state, StateSince: gs.since, Recent: slices.Clone(gs.rebalances)}
+	rs := RebalanceStats{State: gs.state, StateSince: gs.since, Recent: slices.Clone(gs.rebalances), Epoch: gs.epoch}
 	for _, r := range gs.rebalances {
 		if now.Sub(r.End) <= time.Hour {
 			rs.LastHour++
+		}
+	}
+	for _, at := range gs.epochMoves {
+		if now.Sub(at) <= time.Hour {
+			rs.EpochChangesLastHour++
 		}
 	}
 	if !gs.rebalancing.IsZero() {

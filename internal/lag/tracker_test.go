@@ -48,7 +48,7 @@ func TestTrackerStopAndRebalance(t *testing.T) {
 	if stopAt < 0 || stopAt > 8 || g.WorstPartition == nil || g.WorstPartition.Partition != 0 {
 		t.Fatalf("STOP at cycle %d (want <= 8): %+v", stopAt, g.GroupResult)
 	}
-	if g.Rebalances.LastHour != 1 || g.Rebalances.Recent[0].Took != 15*time.Second || g.Rebalances.State != "Empty" {
+	if g.Rebalances.LastHour != 1 || g.Rebalances.Recent[0].Took != 15*time.Second || g.Rebalances.State != "Empty" || g.Rebalances.Epoch != 0 {
 		t.Fatalf("rebalances %+v", g.Rebalances)
 	}
 	if len(g.Notes) == 0 || g.Counts["OK"] != 1 || g.Counts["STOP"] != 1 {
@@ -151,5 +151,25 @@ func TestTrackerExactTimeLag(t *testing.T) {
 	}
 	if !p.LagExact || p.LagSeconds != 3600 || g.LagSeconds != 3600 {
 		t.Fatalf("partition %+v, group lag %v", p.Result, g.LagSeconds)
+	}
+}
+
+// A consumer-protocol group's epoch changes are counted (classic groups have none: -1).
+func TestTrackerEpochChanges(t *testing.T) {
+	tr := NewTracker(Thresholds{}, nil)
+	own := map[string][]int32{"t": {0, 1}}
+	var g *GroupReport
+	for i, epoch := range []int32{3, 3, 4, 4, 7} {
+		s := cycle(i, [2]int64{100, 50}, [2]int64{100, 50}, "Stable", own)
+		s.Groups["g"].Type, s.Groups["g"].Epoch = "consumer", epoch
+		g = tr.Observe(s).Groups["g"]
+	}
+	if g.Rebalances.Epoch != 7 || g.Rebalances.EpochChangesLastHour != 2 {
+		t.Fatalf("%+v", g.Rebalances)
+	}
+	s := cycle(5, [2]int64{100, 50}, [2]int64{100, 50}, "Stable", own)
+	s.Groups["g"].Epoch = -1
+	if g = tr.Observe(s).Groups["g"]; g.Rebalances.EpochChangesLastHour != 2 || g.Rebalances.Epoch != -1 {
+		t.Fatalf("classic: %+v", g.Rebalances)
 	}
 }

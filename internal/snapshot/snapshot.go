@@ -101,13 +101,16 @@ type Partition struct {
 
 // Group is one consumer group of either protocol, or a simple consumer that only commits.
 type Group struct {
-	ID           string   `json:"id"`
-	State        string   `json:"state"`
-	Type         string   `json:"type"`          // "classic" or "consumer" (KIP-848)
-	ProtocolType string   `json:"protocol_type"` // "consumer", "connect", or "" for offset-only groups
-	Assignor     string   `json:"assignor,omitempty"`
-	Coordinator  int32    `json:"coordinator"`
-	Members      []Member `json:"members"`
+	ID           string `json:"id"`
+	State        string `json:"state"`
+	Type         string `json:"type"`          // "classic" or "consumer" (KIP-848)
+	ProtocolType string `json:"protocol_type"` // "consumer", "connect", or "" for offset-only groups
+	Assignor     string `json:"assignor,omitempty"`
+	Coordinator  int32  `json:"coordinator"`
+	// Epoch is the group epoch of a consumer-protocol group (it moves at every assignment
+	// change); -1 for classic groups, whose generation DescribeGroups does not give.
+	Epoch   int32    `json:"epoch"`
+	Members []Member `json:"members"`
 	// Offsets are the committed offsets, topic -> partition -> offset.
 	Offsets map[string]map[int32]int64 `json:"-"`
 	Error   string                     `json:"error,omitempty"`
