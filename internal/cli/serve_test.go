@@ -409,11 +409,7 @@ func TestServeMetricsAndHistory(t *testing.T) {
 func TestServeAPIMatchesKafka(t *testing.T) {
 	testkit.Need(t, kc)
 	ctx := context.Background()
-	adm, err := kc.Admin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer adm.Close()
+	adm := kc.AdminT(t)
 	if _, err := adm.CreateTopic(ctx, 3, 3, nil, "payments.v1"); err != nil {
 		t.Fatal(err)
 	}

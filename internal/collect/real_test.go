@@ -40,11 +40,7 @@ func realCollector(t *testing.T) *Collector {
 func TestRealSnapshotMatchesKafka(t *testing.T) {
 	testkit.Need(t, kc)
 	ctx := context.Background()
-	adm, err := kc.Admin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer adm.Close()
+	adm := kc.AdminT(t)
 	if _, err := adm.CreateTopic(ctx, 4, 3, map[string]*string{"min.insync.replicas": kadm.StringPtr("2")}, "orders"); err != nil {
 		t.Fatal(err)
 	}
@@ -231,11 +227,7 @@ func TestRealBothGroupProtocols(t *testing.T) {
 		t.Skip("the consumer group protocol (KIP-848) is generally available from Kafka 4.0")
 	}
 	ctx := context.Background()
-	adm, err := kc.Admin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer adm.Close()
+	adm := kc.AdminT(t)
 	if _, err := adm.CreateTopic(ctx, 4, 3, nil, "events"); err != nil {
 		t.Fatal(err)
 	}

@@ -69,11 +69,7 @@ func TestLagScenarios(t *testing.T) {
 	testkit.Need(t, kc)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	adm, err := kc.Admin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer adm.Close()
+	adm := kc.AdminT(t)
 	const topic = "scenarios"
 	if _, err := adm.CreateTopic(ctx, 4, 3, nil, topic); err != nil {
 		t.Fatal(err)
@@ -263,11 +259,7 @@ func TestLagScenarios(t *testing.T) {
 func TestExactTimeLag(t *testing.T) {
 	testkit.Need(t, kc)
 	ctx := context.Background()
-	adm, err := kc.Admin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer adm.Close()
+	adm := kc.AdminT(t)
 	if _, err := adm.CreateTopic(ctx, 1, 3, nil, "old-news"); err != nil {
 		t.Fatal(err)
 	}

@@ -44,16 +44,6 @@ func gregorClient(t *testing.T, c *testkit.Cluster) *kafka.Client {
 	return cl
 }
 
-func admin(t *testing.T, c *testkit.Cluster) *kadm.Client {
-	t.Helper()
-	adm, err := c.Admin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(adm.Close)
-	return adm
-}
-
 func ctxT(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
@@ -140,7 +130,7 @@ func TestConnectVersionsAndController(t *testing.T) {
 
 func TestProduceConsumeRF3(t *testing.T) {
 	testkit.Need(t, kc)
-	adm := admin(t, kc)
+	adm := kc.AdminT(t)
 	createTopic(t, adm, "rf3", 3, 3)
 	cl := gregorClient(t, kc)
 	eventually(t, 20*time.Second, "rf3 fully replicated in the metadata", func() error {
@@ -212,7 +202,7 @@ func waitTopic(t *testing.T, cl *kafka.Client, topic string, partitions int) {
 // survivors' JMX metrics show under-replicated partitions; after a restart both recover.
 func TestKillBroker(t *testing.T) {
 	testkit.Need(t, kc)
-	adm := admin(t, kc)
+	adm := kc.AdminT(t)
 	createTopic(t, adm, "kill-me", 6, 3)
 	cl := gregorClient(t, kc)
 	waitTopic(t, cl, "kill-me", 6)
@@ -324,7 +314,7 @@ func TestSCRAM(t *testing.T) {
 // logged in as alice, sees the active controller.
 func testSCRAMACL(t *testing.T) {
 	testkit.Need(t, sc)
-	adm := admin(t, sc)
+	adm := sc.AdminT(t)
 	acl := kadm.NewACLs().Allow("User:alice").AllowHosts().Clusters().Operations(kadm.OpDescribe).ResourcePatternType(kadm.ACLPatternLiteral)
 	res, err := adm.CreateACLs(ctxT(t, 10*time.Second), acl)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -262,6 +263,17 @@ func (c *Cluster) Admin(extra ...kgo.Opt) (*kadm.Client, error) {
 		return nil, err
 	}
 	return kadm.NewClient(cl), nil
+}
+
+// AdminT is Admin for tests: it fails t on error and closes the client when t ends.
+func (c *Cluster) AdminT(t testing.TB) *kadm.Client {
+	t.Helper()
+	adm, err := c.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(adm.Close)
+	return adm
 }
 
 // WaitReady waits until every running node is in the metadata and answers on its metrics port.
