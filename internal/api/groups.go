@@ -138,7 +138,7 @@ func groupPartitions(snap *snapshot.Snapshot, g *snapshot.Group) []groupPartitio
 		for p, o := range ps {
 			gp := get(t, p)
 			gp.Committed = &o
-			if l, ok := g.Stats.PartitionLag[t][p]; ok {
+			if l, ok := g.PartitionLag(snap, t, p); ok {
 				gp.Lag = &l
 			}
 		}

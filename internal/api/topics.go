@@ -89,8 +89,10 @@ func (s *Server) handleTopic() http.HandlerFunc {
 				continue
 			}
 			tg := topicGroup{ID: g.ID, State: g.State}
-			for _, l := range g.Stats.PartitionLag[name] {
-				tg.Lag += l
+			for p := range g.Offsets[name] {
+				if l, ok := g.PartitionLag(snap, name, p); ok {
+					tg.Lag += l
+				}
 			}
 			out.Groups = append(out.Groups, tg)
 		}

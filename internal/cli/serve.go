@@ -69,6 +69,7 @@ func serve(args []string, stdout, stderr io.Writer, environ []string) int {
 		return ExitUsage
 	}
 	log := newLogger(cfg.Log, stderr)
+	collect.SetGCPercent()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	demoTopicsN := 0

@@ -70,6 +70,7 @@ func (fatalTB) Fatalf(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...)
 // child process. It reports Kafka requests per cycle and this process's peak RSS (VmHWM),
 // and runs again with twice the partitions to show requests do not grow with them.
 func BenchmarkCycle(b *testing.B) {
+	SetGCPercent() // as gregor serve runs
 	for _, parts := range []int{10, 20} {
 		b.Run("partitions="+strconv.Itoa(2000*parts), func(b *testing.B) {
 			addrs := startFakeServer(b, 2000, parts, 2000, 5)
@@ -140,6 +141,7 @@ func peakRSSMB() float64 {
 // BenchmarkLagCycle is the lag budget: 10,000 groups x 10 partitions (one topic each, 1,000
 // topics of 10 partitions), one collection cycle plus the lag evaluation of every group.
 func BenchmarkLagCycle(b *testing.B) {
+	SetGCPercent() // as gregor serve runs
 	addrs := startFakeServer(b, 1000, 10, 10000, 1)
 	cl, err := kafka.New(config.Cluster{Name: "bench", Bootstrap: addrs, ClientID: "gregor"}, nil)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -226,5 +228,19 @@ func (r *run) parallel(ctx context.Context) {
 	wg.Wait()
 	for _, a := range r.applies {
 		a()
+	}
+}
+
+// GCPercent is the garbage collector's target gregor serve runs with (unless GOGC is set):
+// its heap is mostly long-lived (the last snapshot, the lag tracker's windows, the last
+// report), so the default of 100 would let the process grow to twice that for little gain.
+// At 50 the lag benchmark (10,000 groups x 10 partitions) peaks near 205 MB instead of 250 MB
+// for about 1% of CPU in GC.
+const GCPercent = 50
+
+// SetGCPercent applies GCPercent unless the GOGC environment variable chooses.
+func SetGCPercent() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(GCPercent)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/gregor-kafka/gregor/internal/snapshot"
@@ -131,40 +132,42 @@ func (r *run) logDirs(ctx context.Context) func() {
 
 // offsets lists start and end offsets of every partition (batched per leader broker).
 func (r *run) offsets(ctx context.Context) func() {
-	names := make([]string, 0, len(r.s.Topics))
-	for n := range r.s.Topics {
-		names = append(names, n)
-	}
-	if len(names) == 0 {
+	if len(r.s.Topics) == 0 {
 		return nil
 	}
-	adm := r.c.o.Client.Admin
-	starts, serr := adm.ListStartOffsets(ctx, names...)
-	ends, eerr := adm.ListEndOffsets(ctx, names...)
+	// Two ListOffsets requests over every partition (earliest, latest); kgo splits each by
+	// partition leader, so a cycle costs one request per broker and direction, with no
+	// metadata round trip of its own (kadm's ListStart/EndOffsets add one each).
+	cl := r.c.o.Client.Kgo()
+	starts := cl.RequestSharded(ctx, listOffsetsReq(r.s.Topics, -2))
+	ends := cl.RequestSharded(ctx, listOffsetsReq(r.s.Topics, -1))
 	return func() {
-		for _, e := range []error{serr, eerr} {
-			if e != nil {
-				r.fail("offsets", snapshot.NoBroker, e)
-			}
-		}
 		perBroker := map[int32]error{}
-		apply := func(l kadm.ListedOffsets, set func(p *snapshot.Partition, o int64)) {
-			l.Each(func(o kadm.ListedOffset) {
-				p := r.s.Partition(o.Topic, o.Partition)
-				if p == nil {
-					return
+		apply := func(shards []kgo.ResponseShard, set func(p *snapshot.Partition, o int64)) {
+			for _, sh := range shards {
+				if sh.Err != nil {
+					perBroker[sh.Meta.NodeID] = sh.Err
+					continue
 				}
-				if o.Err != nil {
-					if p.Error == "" {
-						p.Error = o.Err.Error()
+				for _, t := range sh.Resp.(*kmsg.ListOffsetsResponse).Topics {
+					for _, rp := range t.Partitions {
+						p := r.s.Partition(t.Topic, rp.Partition)
+						if p == nil {
+							continue
+						}
+						if err := kerr.ErrorForCode(rp.ErrorCode); err != nil {
+							if p.Error == "" {
+								p.Error = err.Error()
+							}
+							if _, seen := perBroker[p.Leader]; !seen {
+								perBroker[p.Leader] = err
+							}
+							continue
+						}
+						set(p, rp.Offset)
 					}
-					if _, seen := perBroker[p.Leader]; !seen {
-						perBroker[p.Leader] = o.Err
-					}
-					return
 				}
-				set(p, o.Offset)
-			})
+			}
 		}
 		apply(starts, func(p *snapshot.Partition, o int64) { p.StartOffset = o })
 		apply(ends, func(p *snapshot.Partition, o int64) { p.EndOffset = o })
@@ -172,4 +175,26 @@ func (r *run) offsets(ctx context.Context) func() {
 			r.fail("offsets", id, e)
 		}
 	}
+}
+
+// listOffsetsReq asks for every partition's offset at ts (-2 earliest, -1 latest).
+func listOffsetsReq(topics map[string]*snapshot.Topic, ts int64) *kmsg.ListOffsetsRequest {
+	req := kmsg.NewPtrListOffsetsRequest()
+	req.ReplicaID = -1
+	req.Topics = make([]kmsg.ListOffsetsRequestTopic, 0, len(topics))
+	for name, t := range topics {
+		rt := kmsg.NewListOffsetsRequestTopic()
+		rt.Topic = name
+		rt.Partitions = make([]kmsg.ListOffsetsRequestTopicPartition, 0, len(t.Partitions))
+		for _, p := range t.Partitions {
+			if p == nil {
+				continue
+			}
+			rp := kmsg.NewListOffsetsRequestTopicPartition()
+			rp.Partition, rp.Timestamp, rp.CurrentLeaderEpoch = p.ID, ts, -1
+			rt.Partitions = append(rt.Partitions, rp)
+		}
+		req.Topics = append(req.Topics, rt)
+	}
+	return req
 }

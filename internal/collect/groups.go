@@ -6,6 +6,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/gregor-kafka/gregor/internal/snapshot"
@@ -77,26 +78,7 @@ func (r *run) groups(ctx context.Context) func() {
 		}
 	}
 	if len(all) > 0 {
-		for id, f := range cl.Admin.FetchManyOffsets(ctx, all...) {
-			g := found[id]
-			if g == nil {
-				continue
-			}
-			if f.Err != nil {
-				g.Error = f.Err.Error()
-				continue
-			}
-			g.Offsets = make(map[string]map[int32]int64, len(f.Fetched))
-			f.Fetched.Each(func(o kadm.OffsetResponse) {
-				if o.Err != nil || o.At < 0 {
-					return // no commit for this partition: absent, never 0
-				}
-				if g.Offsets[o.Topic] == nil {
-					g.Offsets[o.Topic] = map[int32]int64{}
-				}
-				g.Offsets[o.Topic][o.Partition] = o.At
-			})
-		}
+		fetchOffsets(ctx, cl.Kgo(), all, found)
 	}
 	return func() {
 		for _, f := range fails {
@@ -152,5 +134,58 @@ func applyConsumer(g *snapshot.Group, d kadm.DescribedConsumerGroup) {
 			sort.Slice(mm.Assignment[t], func(i, j int) bool { return mm.Assignment[t][i] < mm.Assignment[t][j] })
 		}
 		g.Members = append(g.Members, mm)
+	}
+}
+
+// fetchOffsets reads every group's committed offsets into its Offsets: one multi-group
+// OffsetFetch per coordinator (kgo splits the request by coordinator, and into single-group
+// requests for brokers before v8), decoded straight into the snapshot's maps. A partition
+// without a commit stays absent, never 0; a group whose fetch failed gets its Error.
+func fetchOffsets(ctx context.Context, cl *kgo.Client, ids []string, found map[string]*snapshot.Group) {
+	req := kmsg.NewPtrOffsetFetchRequest()
+	req.Groups = make([]kmsg.OffsetFetchRequestGroup, len(ids))
+	for i, id := range ids {
+		req.Groups[i] = kmsg.NewOffsetFetchRequestGroup()
+		req.Groups[i].Group = id
+	}
+	for _, sh := range cl.RequestSharded(ctx, req) {
+		err := sh.Err
+		var resp *kmsg.OffsetFetchResponse
+		if err == nil {
+			resp = sh.Resp.(*kmsg.OffsetFetchResponse)
+			err = kerr.ErrorForCode(resp.ErrorCode)
+		}
+		if err != nil {
+			for _, rg := range sh.Req.(*kmsg.OffsetFetchRequest).Groups {
+				if g := found[rg.Group]; g != nil {
+					g.Error = err.Error()
+				}
+			}
+			continue
+		}
+		for _, rg := range resp.Groups {
+			g := found[rg.Group]
+			if g == nil {
+				continue
+			}
+			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+				g.Error = err.Error()
+				continue
+			}
+			g.Offsets = make(map[string]map[int32]int64, len(rg.Topics))
+			for _, t := range rg.Topics {
+				var ps map[int32]int64
+				for _, p := range t.Partitions {
+					if p.ErrorCode != 0 || p.Offset < 0 {
+						continue // no commit for this partition: absent, never 0
+					}
+					if ps == nil {
+						ps = make(map[int32]int64, len(t.Partitions))
+						g.Offsets[t.Topic] = ps
+					}
+					ps[p.Partition] = p.Offset
+				}
+			}
+		}
 	}
 }

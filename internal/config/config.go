@@ -21,6 +21,8 @@ type Config struct {
 	History    History    `yaml:"history"`
 	Prometheus Prometheus `yaml:"prometheus"`
 	Lag        Lag        `yaml:"lag"`
+	Checks     Checks     `yaml:"checks"`
+	Alerting   Alerting   `yaml:"alerting"`
 	Clusters   []Cluster  `yaml:"clusters"`
 }
 
@@ -94,6 +96,19 @@ type Cluster struct {
 	TLS       *TLS              `yaml:"tls"`
 	SASL      *SASL             `yaml:"sasl"`
 	Metrics   *Metrics          `yaml:"metrics"`
+	// Checks override single values of the top-level checks for this cluster.
+	Checks *Checks `yaml:"checks"`
+}
+
+// ChecksFor is the thresholds of a cluster: defaults, the top-level checks, its own.
+func (c *Config) ChecksFor(cluster string) Checks {
+	ch := DefaultChecks.Over(&c.Checks)
+	for i := range c.Clusters {
+		if c.Clusters[i].Name == cluster {
+			ch = ch.Over(c.Clusters[i].Checks)
+		}
+	}
+	return ch
 }
 
 // TLS for the Kafka connection. Presence of the section turns TLS on.
@@ -187,6 +202,7 @@ func (c *Config) SetDefaults() {
 	if c.History.MaxGroupPartitionSeries == 0 {
 		c.History.MaxGroupPartitionSeries = 20000
 	}
+	c.Alerting.setDefaults()
 	for i := range c.Clusters {
 		cl := &c.Clusters[i]
 		if cl.ClientID == "" {
@@ -225,12 +241,17 @@ func (c *Config) Validate() []error {
 		c.Lag.StallAfter < 0 || c.Lag.StopAfter < 0 || c.Lag.RetentionRisk < 0 {
 		bad("lag", "thresholds must not be negative")
 	}
+	if c.Lag.Window > 64 {
+		bad("lag.window", "at most 64 cycles")
+	}
 	if c.Store.DSNEnv != "" && c.Store.DSNFile != "" {
 		bad("store", "give dsn_env or dsn_file, not both")
 	}
 	if c.History.Raw < time.Hour || c.History.FiveMin < c.History.Raw || c.History.Hour < c.History.FiveMin {
 		bad("history", "retention must grow: raw (at least 1h) <= five_min <= hour; got %s, %s, %s", c.History.Raw, c.History.FiveMin, c.History.Hour)
 	}
+	errs = append(errs, c.Checks.validate("checks")...)
+	errs = append(errs, c.Alerting.validate()...)
 	seen := map[string]bool{}
 	for i, cl := range c.Clusters {
 		p := fmt.Sprintf("clusters[%d]", i)
@@ -254,6 +275,7 @@ func (c *Config) Validate() []error {
 		errs = append(errs, cl.TLS.validate(p+".tls")...)
 		errs = append(errs, cl.SASL.validate(p+".sasl")...)
 		errs = append(errs, cl.Metrics.validate(p+".metrics")...)
+		errs = append(errs, cl.Checks.validate(p+".checks")...)
 	}
 	return errs
 }

@@ -99,9 +99,9 @@ func TestBadConfigs(t *testing.T) {
 		want       string // the whole error text; FILE stands for the file's path
 	}{
 		{"unknown top-level key", "clusterz: []\n", nil,
-			"FILE:1: clusterz: unknown key (expected one of: clusters, collect, history, lag, log, prometheus, server, store)"},
+			"FILE:1: clusterz: unknown key (expected one of: alerting, checks, clusters, collect, history, lag, log, prometheus, server, store)"},
 		{"unknown cluster key", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    bootstrp: [h:1]\n", nil,
-			"FILE:4: clusters[0].bootstrp: unknown key (expected one of: bootstrap, client_id, labels, metrics, name, sasl, tls)"},
+			"FILE:4: clusters[0].bootstrp: unknown key (expected one of: bootstrap, checks, client_id, labels, metrics, name, sasl, tls)"},
 		{"missing bootstrap", "clusters:\n  - name: a\n", nil,
 			"FILE: clusters[0].bootstrap: required: a list of broker addresses (host:port)"},
 		{"bootstrap not a list", "clusters:\n  - name: a\n    bootstrap: h:1\n", nil,
@@ -152,6 +152,22 @@ func TestBadConfigs(t *testing.T) {
 			"FILE: history: retention must grow: raw (at least 1h) <= five_min <= hour; got 72h0m0s, 24h0m0s, 8760h0m0s"},
 		{"store dsn env unset", "store: {dsn_env: PG_DSN}\n", nil,
 			"FILE: store.dsn_env: environment variable PG_DSN is not set"},
+		{"bad profile", "checks: {profile: fast}\n", nil,
+			`FILE: checks.profile: "fast" is not one of throughput, latency, durability, availability`},
+		{"share out of range", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    checks: {disk_warn: 80}\n", nil,
+			"FILE: clusters[0].checks.disk_warn: 80 is not a share between 0 and 1"},
+		{"bad dead letter regexp", "checks: {dead_letter: ['(']}\n", nil,
+			"FILE: checks.dead_letter[0]: not a regular expression: error parsing regexp: missing closing ): `(`"},
+		{"rule bad op", "alerting:\n  rules:\n    - {name: r, entity: 'broker:*', metric: leaders, op: '=>', threshold: 1}\n", nil,
+			`FILE: alerting.rules[0].op: "=>" is not one of > >= < <= == !=`},
+		{"receiver bad type", "alerting:\n  receivers:\n    - {name: r, type: pager}\n", nil,
+			`FILE: alerting.receivers[0].type: "pager" is not one of webhook, slack, email, alertmanager`},
+		{"webhook without url", "alerting:\n  receivers:\n    - {name: r, type: webhook, url: 'ftp://x'}\n", nil,
+			"FILE: alerting.receivers[0].url: required: an http(s) URL"},
+		{"email bad address", "alerting:\n  receivers:\n    - name: m\n      type: email\n      smtp: {host: h, from: gregor@x.org, to: [ops]}\n", nil,
+			`FILE: alerting.receivers[0].smtp.to[0]: "ops" is not an email address`},
+		{"smtp password env unset", "alerting:\n  receivers:\n    - name: m\n      type: email\n      smtp: {host: h, from: gregor@x.org, to: [ops@x.org], username: u, password_env: NOPE_SMTP}\n", nil,
+			"FILE: alerting.receivers[0].smtp.password_env: environment variable NOPE_SMTP is not set"},
 		{"two errors at once", "server: {listen: nope}\nlog: {format: xml}\n", nil,
 			"FILE: server.listen: \"nope\" is not host:port\nFILE: log.format: \"xml\" is not one of text, json"},
 	} {
@@ -173,5 +189,42 @@ func TestLoadMissingFile(t *testing.T) {
 	_, err := Load("/nonexistent/gregor.yaml", nil)
 	if err == nil || err.Error() != "config: open /nonexistent/gregor.yaml: no such file or directory" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A cluster's checks override single values of the top-level ones, which override defaults;
+// receiver secrets are read from the environment and never print.
+func TestChecksAndAlerting(t *testing.T) {
+	p := write(t, `checks: {disk_warn: 0.7, profile: durability}
+alerting:
+  receivers:
+    - {name: hook, type: webhook, url: 'http://127.0.0.1:9/x', secret_env: HOOK_KEY}
+    - name: mail
+      type: email
+      smtp: {host: 127.0.0.1, from: gregor@example.org, to: [ops@example.org], username: u, password_env: SMTP_PW}
+clusters:
+  - {name: a, bootstrap: [h:1], checks: {disk_crit: 0.95, nic_bytes_per_sec: 125000000}}
+  - {name: b, bootstrap: [h:1]}
+`)
+	c, err := Load(p, []string{"HOOK_KEY=k3y", "SMTP_PW=pw-s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := c.ChecksFor("a"), c.ChecksFor("b")
+	if a.DiskWarn != 0.7 || a.DiskCrit != 0.95 || a.NICBytesPerSec != 125e6 || a.Profile != "durability" || a.IdleMin != 0.3 {
+		t.Fatalf("cluster a checks %+v", a)
+	}
+	if b.DiskCrit != 0.9 || b.NICBytesPerSec != 0 || b.DiskWarn != 0.7 {
+		t.Fatalf("cluster b checks %+v", b)
+	}
+	r := c.Alerting.Receivers
+	if r[0].Secret.Reveal() != "k3y" || r[1].SMTP.Password.Reveal() != "pw-s3cret" || r[1].SMTP.Port != 587 || r[1].SMTP.TLS != "starttls" || r[0].Retries != 3 {
+		t.Fatalf("receivers %+v %+v", r[0], r[1].SMTP)
+	}
+	if s := fmt.Sprintf("%v %+v", r, r[1].SMTP); strings.Contains(s, "pw-s3cret") || strings.Contains(s, "k3y") {
+		t.Fatalf("a secret prints: %s", s)
+	}
+	if c.Alerting.RepeatInterval != 4*time.Hour || c.Alerting.FindingsMin != "warning" {
+		t.Fatalf("alerting defaults %+v", c.Alerting)
 	}
 }

@@ -102,6 +102,21 @@ func (c *Config) resolveSecrets(environ []string) []error {
 		}
 		c.Store.DSN = Secret(strings.TrimSpace(string(b)))
 	}
+	for i := range c.Alerting.Receivers {
+		r := &c.Alerting.Receivers[i]
+		p := fmt.Sprintf("alerting.receivers[%d]", i)
+		var err error
+		r.Secret, err = readSecret(environ, p+".secret_env", r.SecretEnv, p+".secret_file", r.SecretFile)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if r.SMTP != nil {
+			r.SMTP.Password, err = readSecret(environ, p+".smtp.password_env", r.SMTP.PasswordEnv, p+".smtp.password_file", r.SMTP.PasswordFile)
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
 	for i := range c.Clusters {
 		s := c.Clusters[i].SASL
 		if s == nil {
@@ -128,6 +143,30 @@ func (c *Config) resolveSecrets(environ []string) []error {
 		}
 	}
 	return errs
+}
+
+// readSecret reads a secret from the environment variable env or the file file (at most one
+// is set; neither gives "").
+func readSecret(environ []string, envPath, env, filePath, file string) (Secret, error) {
+	switch {
+	case env != "":
+		v, ok := LookupEnv(environ, env)
+		if !ok || v == "" {
+			return "", fieldError{envPath, fmt.Sprintf("environment variable %s is not set", env)}
+		}
+		return Secret(v), nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fieldError{filePath, fmt.Sprintf("cannot read: %v", errors.Unwrap(err))}
+		}
+		v := strings.TrimRight(string(b), "\r\n")
+		if v == "" {
+			return "", fieldError{filePath, fmt.Sprintf("%s is empty", file)}
+		}
+		return Secret(v), nil
+	}
+	return "", nil
 }
 
 // LookupEnv finds name in environ (os.Environ() form).

@@ -210,9 +210,11 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 			}
 			g(gLag, float64(gr.Stats.Lag), c, gr.ID)
 			if e.partitionSeries {
-				for t, ps := range gr.Stats.PartitionLag {
-					for p, l := range ps {
-						g(gpLag, float64(l), c, gr.ID, t, strconv.Itoa(int(p)))
+				for t, ps := range gr.Offsets {
+					for p := range ps {
+						if l, ok := gr.PartitionLag(s, t, p); ok {
+							g(gpLag, float64(l), c, gr.ID, t, strconv.Itoa(int(p)))
+						}
 					}
 				}
 			}

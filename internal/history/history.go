@@ -94,15 +94,18 @@ func Samples(s *snapshot.Snapshot, maxGroupPartitions int) []store.Sample {
 		e := GroupEntity(s.Cluster, g.ID)
 		add(e, "lag", float64(g.Stats.Lag))
 		add(e, "members", float64(g.Stats.Members))
-		for _, t := range slices.Sorted(maps.Keys(g.Stats.PartitionLag)) {
-			ps := g.Stats.PartitionLag[t]
-			for _, p := range slices.Sorted(maps.Keys(ps)) {
+		for _, t := range slices.Sorted(maps.Keys(g.Offsets)) {
+			for _, p := range slices.Sorted(maps.Keys(g.Offsets[t])) {
+				lag, ok := g.PartitionLag(s, t, p)
+				if !ok {
+					continue
+				}
 				if n >= maxGroupPartitions {
 					break
 				}
 				n++
 				gp := GroupPartitionEntity(s.Cluster, g.ID, t, p)
-				add(gp, "lag", float64(ps[p]))
+				add(gp, "lag", float64(lag))
 				add(gp, "committed", float64(g.Offsets[t][p]))
 			}
 		}

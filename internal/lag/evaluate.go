@@ -8,19 +8,19 @@ import (
 
 // Result is the evaluation of one group-partition at the newest observation.
 type Result struct {
-	Status    Status `json:"status"`
-	Reason    string `json:"reason"`
-	Committed int64  `json:"committed"` // -1: no commit
-	End       int64  `json:"end_offset"`
-	Lag       int64  `json:"lag"` // -1: unknown
+	Status Status `json:"status"`
+	// LagAtLeast is true when the oldest unconsumed message is older than the end-offset
+	// history, so the true lag is at least LagSeconds. LagExact is true when LagSeconds comes
+	// from the timestamp of the record at the committed offset rather than from that history.
+	LagAtLeast bool   `json:"lag_at_least,omitempty"`
+	LagExact   bool   `json:"lag_exact,omitempty"`
+	Reason     string `json:"reason"`
+	Committed  int64  `json:"committed"` // -1: no commit
+	End        int64  `json:"end_offset"`
+	Lag        int64  `json:"lag"` // -1: unknown
 	// LagSeconds is how old the oldest unconsumed message is (estimated from the history of
-	// end offsets); -1 unknown. LagAtLeast is true when the message is older than that history,
-	// so the true lag is at least LagSeconds.
+	// end offsets); -1 unknown.
 	LagSeconds float64 `json:"lag_seconds"`
-	LagAtLeast bool    `json:"lag_at_least,omitempty"`
-	// LagExact is true when LagSeconds comes from the timestamp of the record at the committed
-	// offset rather than from the end-offset history.
-	LagExact bool `json:"lag_exact,omitempty"`
 	// ConsumeRate and ProduceRate are messages per second over the window.
 	ConsumeRate float64 `json:"consume_rate"`
 	ProduceRate float64 `json:"produce_rate"`
@@ -31,8 +31,41 @@ type Result struct {
 	// start means retention is about to delete unconsumed messages.
 	Lead int64 `json:"lead"`
 	// WindowFrom/WindowTo bound the evidence the status rests on.
-	WindowFrom time.Time `json:"window_from"`
-	WindowTo   time.Time `json:"window_to"`
+	WindowFrom Stamp `json:"window_from"`
+	WindowTo   Stamp `json:"window_to"`
+}
+
+// Stamp is a time in 8 bytes (Unix nanoseconds; 0 is the zero time), as JSON like a
+// time.Time: a report holds two per partition, 100,000 partitions and more.
+type Stamp int64
+
+// StampOf is t as a Stamp.
+func StampOf(t time.Time) Stamp {
+	if t.IsZero() {
+		return 0
+	}
+	return Stamp(t.UnixNano())
+}
+
+// Time is the stamp as a time.Time (UTC).
+func (s Stamp) Time() time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(s)).UTC()
+}
+
+// MarshalJSON writes the time as RFC 3339.
+func (s Stamp) MarshalJSON() ([]byte, error) { return s.Time().MarshalJSON() }
+
+// UnmarshalJSON reads an RFC 3339 time.
+func (s *Stamp) UnmarshalJSON(b []byte) error {
+	var t time.Time
+	if err := t.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*s = StampOf(t)
+	return nil
 }
 
 // Motion summarises how the committed offset has moved, over a longer span than the window:
@@ -95,7 +128,7 @@ func Evaluate(win []Obs, m Motion, ends []Point, th Thresholds) Result {
 	}
 	cur, first := win[len(win)-1], win[0]
 	r := Result{Committed: cur.Committed, End: cur.End, Lag: cur.Lag(), LagSeconds: -1, Lead: -1,
-		WindowFrom: first.Time, WindowTo: cur.Time}
+		WindowFrom: StampOf(first.Time), WindowTo: StampOf(cur.Time)}
 	if cur.Committed >= 0 && cur.Start >= 0 {
 		r.Lead = cur.Committed - cur.Start
 	}
@@ -278,11 +311,18 @@ func round(d time.Duration) time.Duration {
 	return d.Round(100 * time.Millisecond)
 }
 
-// Point is one observation of a partition's end offset.
+// Point is one observation of a partition's end offset, in 16 bytes (a tracker keeps up to
+// 64 per partition).
 type Point struct {
-	Time time.Time
-	End  int64
+	UnixNano int64
+	End      int64
 }
+
+// PointAt is the Point of end offset end at t.
+func PointAt(t time.Time, end int64) Point { return Point{t.UnixNano(), end} }
+
+// Time is when the point was observed.
+func (p Point) Time() time.Time { return time.Unix(0, p.UnixNano) }
 
 // TimeLag estimates how old the message at offset committed is, from the end-offset history
 // (oldest first): it was written when the end offset passed committed, interpolated between
@@ -296,13 +336,13 @@ func TimeLag(committed, end int64, now time.Time, ends []Point) (seconds float64
 		return -1, false
 	}
 	if ends[0].End > committed {
-		return now.Sub(ends[0].Time).Seconds(), true
+		return now.Sub(ends[0].Time()).Seconds(), true
 	}
 	for i := 1; i < len(ends); i++ {
 		a, b := ends[i-1], ends[i]
 		if b.End > committed && a.End <= committed {
 			frac := float64(committed-a.End+1) / float64(b.End-a.End)
-			at := a.Time.Add(time.Duration(frac * float64(b.Time.Sub(a.Time))))
+			at := a.Time().Add(time.Duration(frac * float64(b.UnixNano-a.UnixNano)))
 			return math.Max(0, now.Sub(at).Seconds()), false
 		}
 	}

@@ -1,6 +1,7 @@
 package lag
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ func history(committed, end []int64, owned bool) ([]Obs, []Point) {
 	for i := range committed {
 		at := t0.Add(time.Duration(i) * 15 * time.Second)
 		win = append(win, Obs{Time: at, Committed: committed[i], Start: 0, End: end[i], Owned: owned})
-		pts = append(pts, Point{Time: at, End: end[i]})
+		pts = append(pts, PointAt(at, end[i]))
 	}
 	return win, pts
 }
@@ -169,5 +170,21 @@ func TestGroupStatusIsTheWorst(t *testing.T) {
 	}
 	if e := Group(nil); e.Status != OK || e.Reason != "no partitions with commits" {
 		t.Fatalf("%+v", e)
+	}
+}
+
+// A Stamp reads and writes JSON like the time.Time it replaces, zero included.
+func TestStampJSON(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	for _, want := range []time.Time{at, {}} {
+		b, err := json.Marshal(StampOf(want))
+		tb, _ := json.Marshal(want)
+		if err != nil || string(b) != string(tb) {
+			t.Fatalf("Stamp JSON %s (%v), time.Time JSON %s", b, err, tb)
+		}
+		var s Stamp
+		if err := json.Unmarshal(b, &s); err != nil || !s.Time().Equal(want) {
+			t.Fatalf("round trip of %s: %v (%v)", b, s.Time(), err)
+		}
 	}
 }

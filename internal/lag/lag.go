@@ -10,7 +10,7 @@ import (
 )
 
 // Status of a partition or group, from best to worst.
-type Status int
+type Status int8
 
 const (
 	OK       Status = iota
@@ -90,6 +90,9 @@ type Thresholds struct {
 	Exact int
 }
 
+// MaxWindow is the largest Window (the tracker keeps a 64-bit mask per partition).
+const MaxWindow = 64
+
 // DefaultThresholds are the defaults.
 var DefaultThresholds = Thresholds{Window: 10, MinLag: 0, StallAfter: 5 * time.Minute, StopAfter: 5 * time.Minute,
 	RetentionRisk: time.Hour, Exact: 20}
@@ -97,7 +100,7 @@ var DefaultThresholds = Thresholds{Window: 10, MinLag: 0, StallAfter: 5 * time.M
 func (t Thresholds) withDefaults() Thresholds {
 	d := DefaultThresholds
 	if t.Window > 1 {
-		d.Window = t.Window
+		d.Window = min(t.Window, MaxWindow)
 	}
 	d.MinLag, d.WarnSeconds, d.ErrSeconds, d.ErrMessages = t.MinLag, t.WarnSeconds, t.ErrSeconds, t.ErrMessages
 	if t.StallAfter > 0 {

@@ -48,37 +48,46 @@ type tpKey struct {
 // partState is one group-partition's memory: a ring of its last th.Window observations in a
 // compact form (a tracker may hold 100,000 of them), and its Motion.
 type partState struct {
-	ring   []obs // len th.Window once full; ring[head] is the oldest
+	ring   []obs  // len th.Window once full; ring[head] is the oldest
+	owned  uint64 // bit i: ring[i] was owned (th.Window <= 64)
 	head   int
 	motion Motion
 	cycle  uint64 // the last cycle that saw the partition
-	last   Result // kept for cycles where its offsets are unknown
-	seen   bool   // last is set
+	// last points at its evaluation in the latest report (reports are never changed once
+	// published), kept for cycles where its offsets are unknown; nil before the first.
+	last *Result
 }
 
-// obs is Obs in 40 bytes instead of 56.
+// obs is Obs in 32 bytes instead of 56 (owned lives in partState.owned).
 type obs struct {
 	t                     int64 // Unix nanoseconds
 	committed, start, end int64
-	owned                 bool
 }
 
 func (st *partState) push(o Obs, window int) {
-	c := obs{o.Time.UnixNano(), o.Committed, o.Start, o.End, o.Owned}
+	c := obs{o.Time.UnixNano(), o.Committed, o.Start, o.End}
+	i := st.head
 	if len(st.ring) < window {
+		i = len(st.ring)
 		st.ring = append(st.ring, c)
-		return
+	} else {
+		st.ring[i] = c
+		st.head = (i + 1) % len(st.ring)
 	}
-	st.ring[st.head] = c
-	st.head = (st.head + 1) % len(st.ring)
+	if o.Owned {
+		st.owned |= 1 << i
+	} else {
+		st.owned &^= 1 << i
+	}
 }
 
 // window writes the observations oldest first into buf.
 func (st *partState) window(buf []Obs) []Obs {
 	buf = buf[:0]
-	for i := range st.ring {
-		c := st.ring[(st.head+i)%len(st.ring)]
-		buf = append(buf, Obs{Time: time.Unix(0, c.t), Committed: c.committed, Start: c.start, End: c.end, Owned: c.owned})
+	for n := range st.ring {
+		i := (st.head + n) % len(st.ring)
+		c := st.ring[i]
+		buf = append(buf, Obs{Time: time.Unix(0, c.t), Committed: c.committed, Start: c.start, End: c.end, Owned: st.owned&(1<<i) != 0})
 	}
 	return buf
 }
@@ -120,7 +129,7 @@ func (t *Tracker) Observe(s *snapshot.Snapshot) *Report {
 		for _, p := range tp.Partitions {
 			if p.EndOffset >= 0 {
 				k := tpKey{name, p.ID}
-				t.ends[k] = appendPoint(t.ends[k], Point{s.Time, p.EndOffset})
+				t.ends[k] = appendPoint(t.ends[k], PointAt(s.Time, p.EndOffset))
 			}
 		}
 	}
@@ -289,14 +298,13 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group) *GroupReport {
 		}
 		st.cycle = t.cycle
 		var r Result
-		if o.End < 0 && st.seen {
-			r = st.last // offsets of its leader unknown this cycle: keep the last evaluation
+		if o.End < 0 && st.last != nil {
+			r = *st.last // offsets of its leader unknown this cycle: keep the last evaluation
 		} else {
 			st.push(o, t.th.Window)
 			t.buf = st.window(t.buf)
 			st.motion = st.motion.next(t.buf, len(t.buf)-1)
 			r = Evaluate(t.buf, st.motion, t.ends[k], t.th)
-			st.last, st.seen = r, true
 		}
 		pr := PartitionReport{Topic: k.topic, Partition: k.partition, Result: r}
 		if m := owner[k]; m != nil {
@@ -305,7 +313,8 @@ func (t *Tracker) group(s *snapshot.Snapshot, g *snapshot.Group) *GroupReport {
 			ml.Partitions++
 			ml.Lag += max(r.Lag, 0)
 		}
-		gr.Partitions = append(gr.Partitions, pr)
+		gr.Partitions = append(gr.Partitions, pr) // within capacity: never moves
+		st.last = &gr.Partitions[len(gr.Partitions)-1].Result
 		if r.Lag > 0 {
 			gr.LagMessages += r.Lag
 		}

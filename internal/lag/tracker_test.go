@@ -122,13 +122,13 @@ func TestTrackerPartialFailures(t *testing.T) {
 func TestEndHistoryIsBounded(t *testing.T) {
 	var pts []Point
 	for i := range 1000 {
-		pts = appendPoint(pts, Point{t0.Add(time.Duration(i) * time.Second), int64(i)})
+		pts = appendPoint(pts, PointAt(t0.Add(time.Duration(i)*time.Second), int64(i)))
 	}
 	if len(pts) > maxEndPoints || pts[0].End != 0 || pts[len(pts)-1].End != 999 {
 		t.Fatalf("%d points, first %v last %v", len(pts), pts[0], pts[len(pts)-1])
 	}
 	for i := 1; i < len(pts); i++ {
-		if !pts[i].Time.After(pts[i-1].Time) {
+		if !pts[i].Time().After(pts[i-1].Time()) {
 			t.Fatal("history out of order")
 		}
 	}
@@ -171,5 +171,24 @@ func TestTrackerEpochChanges(t *testing.T) {
 	s.Groups["g"].Epoch = -1
 	if g = tr.Observe(s).Groups["g"]; g.Rebalances.EpochChangesLastHour != 2 || g.Rebalances.Epoch != -1 {
 		t.Fatalf("classic: %+v", g.Rebalances)
+	}
+}
+
+// The compact ring gives back the last window observations, oldest first, owned bits included.
+func TestPartStateRing(t *testing.T) {
+	var st partState
+	t0 := time.Unix(1000, 0)
+	for i := range 13 {
+		st.push(Obs{Time: t0.Add(time.Duration(i) * time.Second), Committed: int64(i), Start: 1, End: 20, Owned: i%3 == 0}, 5)
+	}
+	got := st.window(nil)
+	if len(got) != 5 {
+		t.Fatalf("window has %d observations, want 5", len(got))
+	}
+	for n, o := range got {
+		i := 8 + n
+		if o.Committed != int64(i) || !o.Time.Equal(t0.Add(time.Duration(i)*time.Second)) || o.Owned != (i%3 == 0) || o.End != 20 {
+			t.Errorf("observation %d = %+v, want committed %d owned %v", n, o, i, i%3 == 0)
+		}
 	}
 }

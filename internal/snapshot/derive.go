@@ -47,11 +47,9 @@ type BrokerStats struct {
 type GroupStats struct {
 	Members int      `json:"members"`
 	Topics  []string `json:"topics"` // with committed offsets or assigned
-	// Lag is the sum over partitions with a commit of end - committed (never negative).
+	// Lag is the sum over partitions with a commit of end - committed (never negative);
+	// Group.PartitionLag gives each partition's.
 	Lag int64 `json:"lag"`
-	// PartitionLag is lag per partition with a commit; partitions without a commit are absent,
-	// never 0.
-	PartitionLag map[string]map[int32]int64 `json:"-"`
 }
 
 // ClusterStats are derived for the cluster.
@@ -189,21 +187,14 @@ func deriveTopic(prev, t *Topic, dt float64, brokers map[int32]*BrokerStats) {
 }
 
 func deriveGroup(cur *Snapshot, g *Group) {
-	s := GroupStats{Members: len(g.Members), PartitionLag: map[string]map[int32]int64{}}
+	s := GroupStats{Members: len(g.Members)}
 	topics := map[string]bool{}
 	for topic, parts := range g.Offsets {
 		topics[topic] = true
-		for p, committed := range parts {
-			pp := cur.Partition(topic, p)
-			if pp == nil || pp.EndOffset < 0 || committed < 0 {
-				continue
+		for p := range parts {
+			if lag, ok := g.PartitionLag(cur, topic, p); ok {
+				s.Lag += lag
 			}
-			lag := max(pp.EndOffset-committed, 0)
-			if s.PartitionLag[topic] == nil {
-				s.PartitionLag[topic] = map[int32]int64{}
-			}
-			s.PartitionLag[topic][p] = lag
-			s.Lag += lag
 		}
 	}
 	for _, m := range g.Members {
@@ -216,4 +207,15 @@ func deriveGroup(cur *Snapshot, g *Group) {
 	}
 	sort.Strings(s.Topics)
 	g.Stats = s
+}
+
+// PartitionLag is end - committed (never negative) for a partition of g in s; false when the
+// group has no commit for it or its end offset is unknown (never 0 then).
+func (g *Group) PartitionLag(s *Snapshot, topic string, p int32) (int64, bool) {
+	committed, ok := g.Offsets[topic][p]
+	pp := s.Partition(topic, p)
+	if !ok || committed < 0 || pp == nil || pp.EndOffset < 0 {
+		return 0, false
+	}
+	return max(pp.EndOffset-committed, 0), true
 }
