@@ -68,6 +68,9 @@ type SMTP struct {
 	// TLS: "starttls" (default; refused when the server does not offer it), "tls" (implicit,
 	// port 465) or "none" (only for a local relay).
 	TLS string `yaml:"tls"`
+	// CAFile is a PEM bundle of the CAs that sign the server's certificate (default: the
+	// system's).
+	CAFile string `yaml:"ca_file"`
 }
 
 // Severities in order.

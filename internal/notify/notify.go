@@ -21,7 +21,7 @@ type Alert struct {
 	Evidence []string          `json:"evidence,omitempty"` // one line per value ("under_replicated = 12 (threshold 0)")
 	Fix      string            `json:"fix,omitempty"`
 	StartsAt time.Time         `json:"starts_at"`
-	EndsAt   time.Time         `json:"ends_at,omitempty"` // zero while firing
+	EndsAt   time.Time         `json:"ends_at,omitzero"` // zero while firing
 	// URL points at the alert in Gregor's UI when Gregor knows its external address.
 	URL string `json:"url,omitempty"`
 }
