@@ -99,14 +99,19 @@ type Finding struct {
 }
 
 // Key identifies a finding across cycles: the same code on the same entity (and labels that
-// split it, like a log dir) is the same alert.
+// split it: a log dir, a config key) is the same alert.
 func (f Finding) Key() string {
 	k := f.Code + "|" + f.Entity.String()
-	if d := f.Labels["log_dir"]; d != "" {
-		k += "|" + d
+	for _, l := range splitLabels {
+		if d := f.Labels[l]; d != "" {
+			k += "|" + d
+		}
 	}
 	return k
 }
+
+// splitLabels are the labels that tell apart findings of one code on one entity.
+var splitLabels = [...]string{"log_dir", "config"}
 
 // Point is one value of a metric's history.
 type Point struct {

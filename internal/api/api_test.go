@@ -23,7 +23,6 @@ import (
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/fleet"
 	"github.com/gregor-kafka/gregor/internal/kafka"
-	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/store"
 	"github.com/gregor-kafka/gregor/internal/testkit"
 )
@@ -35,7 +34,7 @@ func collector(t testing.TB, name string, fake *kfake.Cluster) *fleet.Cluster {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	return fleet.New(collect.Options{Client: c, Timeout: 2 * time.Second}, lag.Thresholds{})
+	return fleet.New(collect.Options{Client: c, Timeout: 2 * time.Second}, fleet.Options{})
 }
 
 // testToken is an operator's API token on servers built by newServer.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
@@ -19,6 +20,7 @@ func (c staticCluster) Name() string               { return c.s.Cluster }
 func (c staticCluster) Labels() map[string]string  { return nil }
 func (c staticCluster) Latest() *snapshot.Snapshot { return c.s }
 func (c staticCluster) Lag() *lag.Report           { return nil }
+func (c staticCluster) Analysis() *analyze.Result  { return nil }
 
 // bigSnapshot has 20,000 topics of 10 partitions and 2,000 groups.
 func bigSnapshot() *snapshot.Snapshot {

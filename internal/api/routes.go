@@ -36,7 +36,22 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/clusters/{cluster}/groups", s.handleGroups())
 	mux.HandleFunc("GET /api/v1/clusters/{cluster}/groups/{group}", s.handleGroup())
 	mux.HandleFunc("GET /api/v1/clusters/{cluster}/groups/{group}/lag", s.handleGroupLag())
+	mux.Handle("GET /api/v1/clusters/{cluster}/bundle", s.operator(s.handleBundle()))
 	mux.HandleFunc("GET /api/v1/metrics/query", s.handleQuery())
+	mux.HandleFunc("GET /api/v1/findings", s.handleFindings())
+	mux.HandleFunc("GET /api/v1/health", s.handleHealth())
+	mux.HandleFunc("GET /api/v1/checks/profiles", s.handleProfiles())
+	mux.HandleFunc("GET /api/v1/alerts", s.handleAlerts())
+	mux.HandleFunc("GET /api/v1/alerts/{fingerprint}", s.handleAlert())
+	mux.HandleFunc("GET /api/v1/notifications", s.handleNotifications())
+	mux.HandleFunc("GET /api/v1/silences", s.handleSilences())
+	mux.Handle("POST /api/v1/silences", s.operator(s.handleCreateSilence()))
+	mux.Handle("DELETE /api/v1/silences/{id}", s.operator(s.handleExpireSilence()))
+	mux.HandleFunc("GET /api/v1/rules", s.handleRules())
+	mux.Handle("POST /api/v1/rules", s.admin(s.handleCreateRule()))
+	mux.Handle("DELETE /api/v1/rules/{name}", s.admin(s.handleDeleteRule()))
+	mux.HandleFunc("GET /api/v1/receivers", s.handleReceivers())
+	mux.Handle("POST /api/v1/receivers/{name}/test", s.admin(s.handleTestReceiver()))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(KindNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path))
 	})
@@ -49,4 +64,8 @@ func (s *Server) routes() http.Handler {
 
 func (s *Server) admin(h http.Handler) http.Handler {
 	return auth.Require(store.RoleAdmin, s.writeError, h)
+}
+
+func (s *Server) operator(h http.Handler) http.Handler {
+	return auth.Require(store.RoleOperator, s.writeError, h)
 }

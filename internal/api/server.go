@@ -8,8 +8,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gregor-kafka/gregor/internal/alert"
+	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/auth"
+	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/lag"
+	"github.com/gregor-kafka/gregor/internal/notify"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -20,6 +24,7 @@ type Cluster interface {
 	Labels() map[string]string
 	Latest() *snapshot.Snapshot // nil until the first cycle ends
 	Lag() *lag.Report           // nil until the first cycle ends
+	Analysis() *analyze.Result  // nil until the first cycle ends
 }
 
 // Options are what the server needs. Auth and Users are required: every endpoint but
@@ -33,6 +38,12 @@ type Options struct {
 	BasePath string       // public path prefix behind a reverse proxy ("" or "/gregor/")
 	Log      *slog.Logger
 	Now      func() time.Time
+	// Alerts is the alert manager (nil: the alert endpoints answer 503); Receivers and
+	// ReceiverConfigs are the configured receivers, for listing and test sends.
+	Alerts          *alert.Manager
+	Receivers       []*notify.Receiver
+	ReceiverConfigs []config.Receiver
+	Diagnostics     Diagnostics
 }
 
 // Server serves the API.
@@ -47,6 +58,11 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	ready    atomic.Bool
+
+	alerts          *alert.Manager
+	receivers       []*notify.Receiver
+	receiverConfigs []config.Receiver
+	diag            Diagnostics
 }
 
 // New builds a server; it is not ready until SetReady.
@@ -57,7 +73,8 @@ func New(o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{auth: o.Auth, users: o.Users, clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, metrics: o.Metrics, basePath: o.BasePath, log: o.Log, now: o.Now}
+	s := &Server{auth: o.Auth, users: o.Users, clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, metrics: o.Metrics, basePath: o.BasePath, log: o.Log, now: o.Now,
+		alerts: o.Alerts, receivers: o.Receivers, receiverConfigs: o.ReceiverConfigs, diag: o.Diagnostics}
 	for _, c := range o.Clusters {
 		s.byName[c.Name()] = c
 	}

@@ -43,6 +43,8 @@ Client commands (talk to a running server; --server URL, default $GREGOR_SERVER)
   gregor describe-topic TOPIC          show a topic's partitions, configs and groups
   gregor describe-group GROUP          show a consumer group's members and lag
   gregor lag GROUP [--watch 5s]        show a group's lag status, lag in time, time to drain
+  gregor doctor [--cluster NAME]       print findings with evidence and fix (exit 5 if critical)
+  gregor bundle --cluster NAME         download a diagnostics bundle (secrets redacted)
   Each takes -o table|json; auth from GREGOR_TOKEN, or GREGOR_USER and GREGOR_PASSWORD.
 
 Run 'gregor serve --help' or 'gregor COMMAND --help' for a command's flags.
@@ -57,7 +59,7 @@ func Main(args []string, stdout, stderr io.Writer, environ []string) int {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr, environ)
-	case "clusters", "brokers", "topics", "groups", "describe-topic", "describe-group", "lag":
+	case "clusters", "brokers", "topics", "groups", "describe-topic", "describe-group", "lag", "doctor", "bundle":
 		return runClient(args[0], args[1:], stdout, stderr, environ)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "gregor", version())

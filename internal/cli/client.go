@@ -26,6 +26,8 @@ const (
 	ExitUnreachable = 3
 	// ExitAuth: the server refused the credentials (HTTP 401 or 403).
 	ExitAuth = 4
+	// ExitCritical: gregor doctor found something critical.
+	ExitCritical = 5
 )
 
 const (
@@ -42,9 +44,17 @@ type clientCommand struct {
 	sorts        []string // the list's sort keys; nil for commands that are not lists
 	internalFlag bool     // --no-internal
 	watch        bool     // --watch and --count
-	summary      string
-	path         func(cluster, arg string) string
-	render       func(w io.Writer, body []byte) error
+	// clusterQuery: --cluster is optional and sent as ?cluster= (doctor: every cluster
+	// without it); severityFlag adds --severity.
+	clusterQuery bool
+	severityFlag bool
+	// download: the answer is a file written to --out (bundle), with --hours.
+	download bool
+	summary  string
+	path     func(cluster, arg string) string
+	render   func(w io.Writer, body []byte) error
+	// exitCode, if set, gives the exit code of a successful answer (doctor: 5 when critical).
+	exitCode func(body []byte) int
 }
 
 var clientCommands = map[string]*clientCommand{
@@ -82,6 +92,17 @@ var clientCommands = map[string]*clientCommand{
 		path:    func(c, g string) string { return clusterPath(c) + "/groups/" + url.PathEscape(g) + "/lag" },
 		render:  renderLag,
 	},
+	"doctor": {
+		name: "doctor", clusterQuery: true, severityFlag: true,
+		summary: "print the findings of every cluster (or --cluster) with evidence and fix; exit 5 when one is critical",
+		path:    func(string, string) string { return "/api/v1/findings" },
+		render:  renderDoctor, exitCode: doctorExit,
+	},
+	"bundle": {
+		name: "bundle", needsCluster: true, download: true,
+		summary: "download a diagnostics bundle of a cluster (configs, snapshot, findings, alerts, metric history, logs; secrets redacted)",
+		path:    func(c, _ string) string { return clusterPath(c) + "/bundle" },
+	},
 	"describe-group": {
 		name: "describe-group", arg: "GROUP", needsCluster: true,
 		summary: "show a consumer group's members, partitions and lag",
@@ -107,6 +128,9 @@ type clientOpts struct {
 	offset     int
 	watch      time.Duration
 	count      int
+	severity   string
+	out        string
+	hours      int
 }
 
 // runClient runs the client command name with its arguments.
@@ -123,6 +147,16 @@ func runClient(name string, args []string, stdout, stderr io.Writer, environ []s
 	fs.StringVar(&o.server, "server", "", "the gregor server's URL (default $GREGOR_SERVER, else "+defaultServer+")")
 	if cmd.needsCluster {
 		fs.StringVar(&o.cluster, "cluster", "", "the cluster's name (optional when the server has exactly one)")
+	}
+	if cmd.clusterQuery {
+		fs.StringVar(&o.cluster, "cluster", "", "only this cluster (default: every cluster)")
+	}
+	if cmd.severityFlag {
+		fs.StringVar(&o.severity, "severity", "info", "the lowest severity shown: info, warning or critical")
+	}
+	if cmd.download {
+		fs.StringVar(&o.out, "out", "", "the file to write (default gregor-bundle-CLUSTER-TIME.tar.gz)")
+		fs.IntVar(&o.hours, "hours", 6, "hours of metric history to include (1 to 168)")
 	}
 	fs.StringVar(&o.output, "o", "table", "output format: table or json")
 	fs.StringVar(&o.output, "output", "table", "output format: table or json (same as -o)")
@@ -188,6 +222,10 @@ func runClient(name string, args []string, stdout, stderr io.Writer, environ []s
 		return usageErr("--limit must be from 1 to 1000")
 	case cmd.sorts != nil && o.offset < 0:
 		return usageErr("--offset must not be negative")
+	case cmd.severityFlag && !slices.Contains([]string{"info", "warning", "critical"}, o.severity):
+		return usageErr("--severity must be info, warning or critical, not %q", o.severity)
+	case cmd.download && (o.hours < 1 || o.hours > 168):
+		return usageErr("--hours must be from 1 to 168")
 	}
 	if o.server == "" {
 		o.server = envValue(environ, "GREGOR_SERVER")
@@ -243,9 +281,22 @@ func (c *client) run(cmd *clientCommand, o *clientOpts, arg string, stdout io.Wr
 	if o.noInternal {
 		q.Set("internal", "false")
 	}
+	if cmd.clusterQuery && cluster != "" {
+		q.Set("cluster", cluster)
+	}
+	if cmd.severityFlag {
+		q.Set("severity", o.severity)
+		q.Set("limit", "1000")
+	}
+	if cmd.download {
+		q.Set("hours", strconv.Itoa(o.hours))
+	}
 	body, cerr := c.get(cmd.path(cluster, arg), q)
 	if cerr != nil {
 		return c.fail(cerr)
+	}
+	if cmd.download {
+		return c.save(body, o.out, cluster, stdout)
 	}
 	if o.output == "json" {
 		var buf bytes.Buffer
@@ -265,6 +316,28 @@ func (c *client) run(cmd *clientCommand, o *clientOpts, arg string, stdout io.Wr
 	if _, err := stdout.Write(out.Bytes()); err != nil {
 		return c.fail(&clientError{code: ExitFailure, msg: "write output: " + err.Error()})
 	}
+	if cmd.exitCode != nil {
+		return cmd.exitCode(body)
+	}
+	return ExitOK
+}
+
+// save writes a downloaded file (never over an existing one) and says where.
+func (c *client) save(body []byte, out, cluster string, stdout io.Writer) int {
+	if out == "" {
+		out = fmt.Sprintf("gregor-bundle-%s-%s.tar.gz", cluster, time.Now().UTC().Format("20060102T150405Z"))
+	}
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		_, err = f.Write(body)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return c.fail(&clientError{code: ExitFailure, msg: "write " + out + ": " + err.Error()})
+	}
+	fmt.Fprintf(stdout, "wrote %s (%s)\n", out, fmtBytes(int64(len(body))))
 	return ExitOK
 }
 
@@ -275,7 +348,8 @@ Environment:
   GREGOR_USER, GREGOR_PASSWORD    HTTP basic credentials, used when GREGOR_TOKEN is not set
 
 Exit codes: 0 ok, 1 the server answered with an error, 2 bad flags or arguments,
-3 the server could not be reached, 4 authentication or authorization refused.
+3 the server could not be reached, 4 authentication or authorization refused,
+5 (doctor) a critical finding.
 `
 
 // parseInterspersed parses flags that may come before or after positional arguments

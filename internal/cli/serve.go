@@ -22,6 +22,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/gregor-kafka/gregor/internal/alert"
+	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/api"
 	"github.com/gregor-kafka/gregor/internal/auth"
 	"github.com/gregor-kafka/gregor/internal/collect"
@@ -32,6 +34,7 @@ import (
 	"github.com/gregor-kafka/gregor/internal/history"
 	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/lag"
+	"github.com/gregor-kafka/gregor/internal/logbuf"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -68,7 +71,8 @@ func serve(args []string, stdout, stderr io.Writer, environ []string) int {
 		fmt.Fprintln(stderr, "gregor: no cluster configured: give --config FILE (or GREGOR_CONFIG), or run with --demo")
 		return ExitUsage
 	}
-	log := newLogger(cfg.Log, stderr)
+	logs := logbuf.New(2000)
+	log := newLogger(cfg.Log, logs.Tee(stderr))
 	collect.SetGCPercent()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -76,7 +80,7 @@ func serve(args []string, stdout, stderr io.Writer, environ []string) int {
 	if *withDemo {
 		demoTopicsN = *demoTopics
 	}
-	err = run(ctx, cfg, *withDemo, demoTopicsN, envValue(environ, "GREGOR_ADMIN_PASSWORD"), log, stdout)
+	err = run(ctx, cfg, *withDemo, demoTopicsN, envValue(environ, "GREGOR_ADMIN_PASSWORD"), log, logs, stdout)
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
@@ -94,7 +98,7 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int, adminPassword string, log *slog.Logger, stdout io.Writer) error {
+func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int, adminPassword string, log *slog.Logger, logs *logbuf.Buffer, stdout io.Writer) error {
 	if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
@@ -135,10 +139,26 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 			c.Close()
 		}
 	}()
+	rcvs, err := receivers(cfg.Alerting.Receivers, log)
+	if err != nil {
+		return err
+	}
+	alertRcvs := make([]alert.Receiver, len(rcvs))
+	for i, r := range rcvs {
+		alertRcvs[i] = r
+	}
+	alerts, err := alert.New(cfg.Alerting, st, alertRcvs, alert.Options{Logger: log})
+	if err != nil {
+		if errors.Is(err, alert.ErrInvalid) {
+			return usageError{err.Error()}
+		}
+		return err
+	}
 	var cols []*fleet.Cluster
 	var apiClusters []api.Cluster
 	var sources []export.Source
-	exp := export.New(nil, cfg.Prometheus.PartitionSeries)
+	exp := export.New(nil, cfg.Prometheus.PartitionSeries, alerts)
+	hist := &fleet.StoreHistory{Series: st, Step: cfg.Collect.Interval, Log: log}
 	for _, cc := range cfg.Clusters {
 		c, err := kafka.New(cc, log)
 		if err != nil {
@@ -146,12 +166,18 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 		}
 		clients = append(clients, c)
 		col := fleet.New(collect.Options{Client: c, Metrics: cc.Metrics, Interval: cfg.Collect.Interval,
-			Timeout: cfg.Collect.Timeout, Log: log, OnSnapshot: func(s *snapshot.Snapshot) {
-				exp.Observe(s)
-				rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				defer cancel()
-				rec.Record(rctx, s)
-			}}, lag.Thresholds(cfg.Lag))
+			Timeout: cfg.Collect.Timeout, Log: log, OnSnapshot: exp.Observe},
+			fleet.Options{Lag: lag.Thresholds(cfg.Lag), Checks: cfg.ChecksFor(cc.Name), History: hist,
+				OnAnalysis: func(s *snapshot.Snapshot, r *analyze.Result) {
+					rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					samples := rec.Record(rctx, s)
+					cancel()
+					actx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+					defer cancel()
+					if err := alerts.Evaluate(actx, s.Cluster, s.Time, r.Findings, samples); err != nil {
+						log.Error("alerting failed", "cluster", s.Cluster, "err", err)
+					}
+				}})
 		cols = append(cols, col)
 		apiClusters = append(apiClusters, col)
 		sources = append(sources, col)
@@ -160,7 +186,9 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(exp, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := api.New(api.Options{Auth: authn, Users: st, Series: st, Clusters: apiClusters, Log: log, BasePath: cfg.Server.BasePath,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)})})
+		Alerts: alerts, Receivers: rcvs, ReceiverConfigs: cfg.Alerting.Receivers,
+		Diagnostics: api.Diagnostics{Version: version(), Config: cfg, Logs: logs.Bytes, Secrets: secretsOf(cfg)},
+		Metrics:     promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)})})
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

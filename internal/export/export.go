@@ -10,21 +10,29 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
 
-// Source is a cluster's latest snapshot.
+// Source is a cluster's latest snapshot and its analyses.
 type Source interface {
 	Name() string
 	Latest() *snapshot.Snapshot
 	Lag() *lag.Report
+	Analysis() *analyze.Result
+}
+
+// Alerts counts the firing alerts by severity (the alert manager).
+type Alerts interface {
+	FiringCount() map[string]int
 }
 
 // Exporter is a prometheus.Collector over the clusters' snapshots.
 type Exporter struct {
 	sources         []Source
 	partitionSeries bool
+	alerts          Alerts
 
 	mu          sync.Mutex
 	cycles      map[string]float64
@@ -32,9 +40,9 @@ type Exporter struct {
 	lastSuccess map[string]float64    // unix seconds
 }
 
-// New returns an exporter; call Observe with every snapshot.
-func New(sources []Source, partitionSeries bool) *Exporter {
-	return &Exporter{sources: sources, partitionSeries: partitionSeries, cycles: map[string]float64{},
+// New returns an exporter (alerts may be nil); call Observe with every snapshot.
+func New(sources []Source, partitionSeries bool, alerts Alerts) *Exporter {
+	return &Exporter{sources: sources, partitionSeries: partitionSeries, alerts: alerts, cycles: map[string]float64{},
 		partErrors: map[[2]string]float64{}, lastSuccess: map[string]float64{}}
 }
 
@@ -98,6 +106,10 @@ var (
 	gStatus  = desc("group_status", "1 for the group's lag status (OK, WARN, REWIND, STALL, STOP, ERR; docs/lag.md).", "cluster", "group", "status")
 	gMembers = desc("group_members", "Members of the group.", "cluster", "group")
 
+	health   = desc("health_score", "Health score 0-100 (docs/checks.md): the cluster, each broker and group, and each topic below 100.", "cluster", "kind", "name")
+	findings = desc("findings", "Findings of the latest analysis by severity.", "cluster", "severity")
+	firing   = desc("alerts_firing", "Firing alerts by severity (silenced ones included).", "severity")
+
 	pEnd  = desc("partition_end_offset", "End offset (partition_series only).", "cluster", "topic", "partition")
 	pSize = desc("partition_size_bytes", "Leader replica size (partition_series only).", "cluster", "topic", "partition")
 	gpLag = desc("group_partition_lag", "Lag per group and partition (partition_series only).", "cluster", "group", "topic", "partition")
@@ -107,7 +119,7 @@ var (
 func (e *Exporter) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{cycles, partErrors, lastSuccess, duration, requests, cBrokers, cReachable, cTopics,
 		cParts, cURP, cUnderMin, cOffline, cMsgIn, cBytesIn, cSize, cCtrl, bReachable, bLeaders, bReplicas, bDiskUsed,
-		bDiskFree, bMsgIn, bBytesIn, tParts, tURP, tSize, tMsgIn, tBytesIn, gLag, gLagSecs, gStatus, gMembers, pEnd, pSize, gpLag} {
+		bDiskFree, bMsgIn, bBytesIn, tParts, tURP, tSize, tMsgIn, tBytesIn, gLag, gLagSecs, gStatus, gMembers, health, findings, firing, pEnd, pSize, gpLag} {
 		ch <- d
 	}
 }
@@ -128,7 +140,15 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 		g(lastSuccess, t, c)
 	}
 	e.mu.Unlock()
+	if e.alerts != nil {
+		for sev, n := range e.alerts.FiringCount() {
+			g(firing, float64(n), sev)
+		}
+	}
 	for _, src := range e.sources {
+		if a := src.Analysis(); a != nil {
+			collectHealth(g, src.Name(), a)
+		}
 		s := src.Latest()
 		if s == nil {
 			continue
@@ -227,4 +247,27 @@ func boolf(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// collectHealth exports the scores and the findings by severity.
+func collectHealth(g func(*prometheus.Desc, float64, ...string), c string, a *analyze.Result) {
+	g(health, float64(a.Health.Cluster.Score), c, analyze.KindCluster, c)
+	for name, sc := range a.Health.Brokers {
+		g(health, float64(sc.Score), c, analyze.KindBroker, name)
+	}
+	for name, sc := range a.Health.Groups {
+		g(health, float64(sc.Score), c, analyze.KindGroup, name)
+	}
+	for name, sc := range a.Health.Topics {
+		if sc.Score < 100 {
+			g(health, float64(sc.Score), c, analyze.KindTopic, name)
+		}
+	}
+	n := map[analyze.Severity]int{analyze.Info: 0, analyze.Warning: 0, analyze.Critical: 0}
+	for _, f := range a.Findings {
+		n[f.Severity]++
+	}
+	for sev, k := range n {
+		g(findings, float64(k), c, sev.String())
+	}
 }

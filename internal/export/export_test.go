@@ -1,6 +1,7 @@
 package export
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
@@ -20,6 +22,16 @@ func (s src) Lag() *lag.Report {
 	tr := lag.NewTracker(lag.Thresholds{}, nil)
 	return tr.Observe(s.s)
 }
+
+// Analysis runs the real checks: broker 2 unreachable and the under-replicated partition.
+func (s src) Analysis() *analyze.Result {
+	r := analyze.Analyze(&analyze.Input{Snapshot: s.s, Lag: s.Lag()})
+	return &r
+}
+
+type firingCount map[string]int
+
+func (f firingCount) FiringCount() map[string]int { return f }
 
 func snap() *snapshot.Snapshot {
 	s := &snapshot.Snapshot{Cluster: "c1", Time: time.Unix(100, 0), Took: 250 * time.Millisecond, ControllerID: 2,
@@ -34,7 +46,7 @@ func snap() *snapshot.Snapshot {
 }
 
 func TestExport(t *testing.T) {
-	e := New([]Source{src{snap()}}, false)
+	e := New([]Source{src{snap()}}, false, firingCount{"critical": 2, "warning": 0, "info": 0})
 	e.Observe(snap())
 	want := `
 # HELP gregor_cluster_under_replicated_partitions Partitions whose ISR is shorter than their replicas.
@@ -65,6 +77,32 @@ gregor_topic_size_bytes{cluster="c1",topic="t"} 100
 		"gregor_collect_last_success_timestamp_seconds", "gregor_topic_size_bytes"); err != nil {
 		t.Fatal(err)
 	}
+	a := src{snap()}.Analysis()
+	crit := 0
+	for _, f := range a.Findings {
+		if f.Severity == analyze.Critical {
+			crit++
+		}
+	}
+	if a.Health.Cluster.Score >= 100 || crit == 0 {
+		t.Fatalf("the snapshot should be unhealthy: score %d, %d critical findings", a.Health.Cluster.Score, crit)
+	}
+	want = fmt.Sprintf(`
+# HELP gregor_alerts_firing Firing alerts by severity (silenced ones included).
+# TYPE gregor_alerts_firing gauge
+gregor_alerts_firing{severity="critical"} 2
+gregor_alerts_firing{severity="info"} 0
+gregor_alerts_firing{severity="warning"} 0
+`)
+	if err := testutil.CollectAndCompare(e, strings.NewReader(want), "gregor_alerts_firing"); err != nil {
+		t.Fatal(err)
+	}
+	if got := testutil.ToFloat64(gaugeOf(t, e, "gregor_health_score", map[string]string{"kind": "cluster", "name": "c1"})); got != float64(a.Health.Cluster.Score) {
+		t.Fatalf("gregor_health_score of the cluster %v, want %d", got, a.Health.Cluster.Score)
+	}
+	if got := testutil.ToFloat64(gaugeOf(t, e, "gregor_findings", map[string]string{"severity": "critical"})); got != float64(crit) {
+		t.Fatalf("gregor_findings critical %v, want %d", got, crit)
+	}
 	// Rates are unknown on a first snapshot: no rate series rather than a false 0.
 	if n := testutil.CollectAndCount(e, "gregor_topic_messages_in_per_second"); n != 0 {
 		t.Fatalf("rate series on a first snapshot: %d", n)
@@ -73,7 +111,7 @@ gregor_topic_size_bytes{cluster="c1",topic="t"} 100
 	if n := testutil.CollectAndCount(e, "gregor_group_partition_lag"); n != 0 {
 		t.Fatalf("partition series while off: %d", n)
 	}
-	on := New([]Source{src{snap()}}, true)
+	on := New([]Source{src{snap()}}, true, nil)
 	if n := testutil.CollectAndCount(on, "gregor_group_partition_lag"); n != 1 {
 		t.Fatalf("partition series while on: %d", n)
 	}
@@ -87,4 +125,35 @@ gregor_topic_size_bytes{cluster="c1",topic="t"} 100
 	if _, err := reg.Gather(); err != nil {
 		t.Fatalf("pedantic registry: %v", err)
 	}
+}
+
+// gaugeOf is the one series of name whose labels include match, as a collector.
+func gaugeOf(t *testing.T, e *Exporter, name string, match map[string]string) prometheus.Collector {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(e)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	next:
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			for k, v := range match {
+				if labels[k] != v {
+					continue next
+				}
+			}
+			return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "x"}, func() float64 { return m.GetGauge().GetValue() })
+		}
+	}
+	t.Fatalf("no %s series with labels %v", name, match)
+	return nil
 }

@@ -182,7 +182,7 @@ func TestLagScenarios(t *testing.T) {
 	}
 	defer cl.Close()
 	th := lag.Thresholds{Window: 5, StallAfter: 8 * time.Second, StopAfter: 20 * time.Second}
-	c := New(collect.Options{Client: cl, Timeout: 5 * time.Second}, th)
+	c := New(collect.Options{Client: cl, Timeout: 5 * time.Second}, Options{Lag: th})
 
 	const warmup, maxCycles, burrowPatience = 12, 75, 60
 	for i := range maxCycles {
@@ -287,7 +287,7 @@ func TestExactTimeLag(t *testing.T) {
 	}
 	defer cl.Close()
 	for _, exact := range []int{-1, 0} {
-		c := New(collect.Options{Client: cl, Timeout: 5 * time.Second}, lag.Thresholds{Exact: exact})
+		c := New(collect.Options{Client: cl, Timeout: 5 * time.Second}, Options{Lag: lag.Thresholds{Exact: exact}})
 		var p lag.PartitionReport
 		for i := range 20 {
 			c.Cycle(ctx)

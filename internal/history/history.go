@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -76,6 +77,11 @@ func Samples(s *snapshot.Snapshot, maxGroupPartitions int) []store.Sample {
 		}
 		rate(e, "messages_in_per_sec", bs.MessagesInPerSec)
 		rate(e, "bytes_in_per_sec", bs.BytesInPerSec)
+		// What the checks' trends read: per log dir use, and broker counters (docs/checks.md).
+		bsr := analyze.BrokerSeries(b)
+		for _, k := range slices.Sorted(maps.Keys(bsr)) {
+			add(e, k, bsr[k])
+		}
 	}
 	for _, t := range s.Topics {
 		e, ts := TopicEntity(s.Cluster, t.Name), t.Stats
@@ -127,13 +133,14 @@ type Recorder struct {
 	MaxGroupPartitions int
 }
 
-// Record appends one snapshot's samples; a failure is logged (history has a gap) and
-// collection goes on.
-func (r *Recorder) Record(ctx context.Context, s *snapshot.Snapshot) {
+// Record appends one snapshot's samples and returns them (user alert rules read them); a
+// failure is logged (history has a gap) and collection goes on.
+func (r *Recorder) Record(ctx context.Context, s *snapshot.Snapshot) []store.Sample {
 	ss := Samples(s, r.MaxGroupPartitions)
 	if err := r.Series.AppendSamples(ctx, ss); err != nil {
 		r.Log.Error("history: append failed", "cluster", s.Cluster, "samples", len(ss), "err", err)
 	}
+	return ss
 }
 
 // Maintain runs the store's rollups and retention every interval until ctx ends.

@@ -1,6 +1,7 @@
-// Package store keeps Gregor's state: metric history (raw samples and 5 min / 1 h rollups)
-// and users, API tokens and sessions. Two implementations pass one test suite: SQLite (pure
-// Go, the embedded default) and PostgreSQL (pgx, for several Gregor instances).
+// Package store keeps Gregor's state: metric history (raw samples and 5 min / 1 h rollups),
+// users, API tokens and sessions, and alerts (state, silences, rules, notification log). Two
+// implementations pass one test suite: SQLite (pure Go, the embedded default) and PostgreSQL
+// (pgx, for several Gregor instances).
 package store
 
 import (
@@ -112,6 +113,7 @@ type Users interface {
 type Store interface {
 	Series
 	Users
+	Alerts
 	Close() error
 }
 

@@ -29,6 +29,11 @@ func runSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"Tokens", testTokens},
 		{"Sessions", testSessions},
 		{"DeleteUserCascades", testDeleteUserCascades},
+		{"Alerts", testAlerts},
+		{"Silences", testSilences},
+		{"AlertRules", testAlertRules},
+		{"Notifications", testNotifications},
+		{"PruneAlerts", testPruneAlerts},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := &env{dsn: newDSN(t), clock: &clock{t: t0}}
