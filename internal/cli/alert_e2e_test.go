@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -157,6 +159,12 @@ clusters:
 		len(firing.Evidence) == 0 || firing.Fix == "" {
 		t.Fatalf("firing alert without its evidence: %+v", firing)
 	}
+	// gregor doctor prints the findings with evidence and fix, and exits 5: a broker is down.
+	out, code := runCLI(t, p.URL, "doctor", "--cluster", "local")
+	if code != 5 || !strings.Contains(out, "broker.unreachable") || !strings.Contains(out, alertname) ||
+		!strings.Contains(out, "fix: ") || !strings.Contains(out, "- partitions = 3") {
+		t.Fatalf("gregor doctor exit %d:\n%s", code, out)
+	}
 	waitFor(t, 30*time.Second, "the firing email", func() bool { return mailsWith(mail, "firing", firing) > 0 })
 	for _, m := range mail.Messages() {
 		if m.User != "gregor" || !m.TLS || m.To[0] != "oncall@example.org" {
@@ -240,4 +248,18 @@ func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("%s did not come within %s", what, d)
+}
+
+// runCLI runs a client command as the admin and returns its output and exit code.
+func runCLI(t *testing.T, url string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, append(args, "--server", url)...)
+	cmd.Env = append(os.Environ(), "GREGOR_USER=admin", "GREGOR_PASSWORD="+adminPassword, "GREGOR_TOKEN=")
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(out), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), 0
 }

@@ -291,7 +291,7 @@ func (c *client) run(cmd *clientCommand, o *clientOpts, arg string, stdout io.Wr
 	if cmd.download {
 		q.Set("hours", strconv.Itoa(o.hours))
 	}
-	body, cerr := c.get(cmd.path(cluster, arg), q)
+	body, cerr := c.fetch(cmd.path(cluster, arg), q, !cmd.download)
 	if cerr != nil {
 		return c.fail(cerr)
 	}
@@ -463,7 +463,10 @@ func (c *client) fail(e *clientError) int {
 }
 
 // get fetches path with query and returns the body of a 2xx answer.
-func (c *client) get(path string, q url.Values) ([]byte, *clientError) {
+func (c *client) get(path string, q url.Values) ([]byte, *clientError) { return c.fetch(path, q, true) }
+
+// fetch GETs path; a successful answer must be JSON when wantJSON (errors always are).
+func (c *client) fetch(path string, q url.Values, wantJSON bool) ([]byte, *clientError) {
 	u := *c.base
 	u.RawPath = c.base.EscapedPath() + path
 	if p, err := url.PathUnescape(u.RawPath); err == nil {
@@ -476,7 +479,9 @@ func (c *client) get(path string, q url.Values) ([]byte, *clientError) {
 	if err != nil {
 		return nil, &clientError{code: ExitUsage, msg: "bad request URL: " + err.Error()}
 	}
-	req.Header.Set("Accept", "application/json")
+	if wantJSON {
+		req.Header.Set("Accept", "application/json")
+	}
 	req.Header.Set("User-Agent", "gregor-cli/"+version())
 	if c.authVal != "" {
 		req.Header.Set("Authorization", c.authVal)
@@ -504,7 +509,7 @@ func (c *client) get(path string, q url.Values) ([]byte, *clientError) {
 		return nil, &clientError{code: ExitFailure, msg: fmt.Sprintf("the response from %s is larger than %d MiB", c.shown, maxBodyBytes>>20)}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if !json.Valid(body) {
+		if wantJSON && !json.Valid(body) {
 			return nil, c.unexpectedStatus(resp, "not JSON", body)
 		}
 		return body, nil

@@ -27,10 +27,12 @@ import (
 
 var (
 	kc     *testkit.Cluster
+	sc     *testkit.Cluster // one node with SASL/SCRAM and ACLs
 	binary string
 )
 
-// TestMain builds the real gregor binary once and starts a real 3-node cluster.
+// TestMain builds the real gregor binary once and starts a real 3-node cluster and a 1-node
+// SCRAM one.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "gregor-bin-*")
 	if err != nil {
@@ -42,7 +44,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	defer os.RemoveAll(dir)
-	testkit.Main(m, func(cs []*testkit.Cluster) { kc = cs[0] }, testkit.Options{Nodes: 3})
+	testkit.Main(m, func(cs []*testkit.Cluster) { kc, sc = cs[0], cs[1] }, testkit.Options{Nodes: 3}, testkit.Options{Nodes: 1, SCRAM: true})
 }
 
 // proc is a running gregor process.

@@ -43,6 +43,9 @@ type Collector struct {
 	latest   atomic.Pointer[snapshot.Snapshot]
 	mu       sync.Mutex         // serialises cycles
 	lastGood *snapshot.Snapshot // last snapshot with metadata and offsets, for rates
+	// known are the brokers seen in the metadata (address and rack), for brokers that leave
+	// it while still holding replicas (killed or fenced under KRaft).
+	known map[int32]snapshot.Broker
 }
 
 // New returns a collector; Run starts its loop.
@@ -220,6 +223,9 @@ func (r *run) parallel(ctx context.Context) {
 	r.part(ctx, &wg, "offsets", r.offsets)
 	r.part(ctx, &wg, "groups", r.groups)
 	for _, b := range r.s.Brokers {
+		if b.Missing {
+			continue // known down: nothing to ask it
+		}
 		r.part(ctx, &wg, "api_versions", func(ctx context.Context) func() { return r.apiVersions(ctx, b) })
 		if url := r.c.o.Metrics.URL(b.ID, b.Host); url != "" {
 			r.part(ctx, &wg, "metrics", func(ctx context.Context) func() { return r.scrape(ctx, b, url) })

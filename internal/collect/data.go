@@ -54,7 +54,9 @@ func (r *run) configs(ctx context.Context) func() {
 	}
 	ids := make([]int32, 0, len(r.s.Brokers))
 	for _, b := range r.s.Brokers {
-		ids = append(ids, b.ID)
+		if !b.Missing {
+			ids = append(ids, b.ID)
+		}
 	}
 	brokers, berr := adm.DescribeBrokerConfigs(ctx, ids...)
 	return func() {

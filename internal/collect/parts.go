@@ -71,7 +71,41 @@ func (r *run) metadata(ctx context.Context) bool {
 		}
 		s.Topics[tp.Name] = tp
 	}
+	r.missingBrokers()
 	return true
+}
+
+// missingBrokers adds the brokers that hold replicas but are not in the metadata: under KRaft
+// a killed or shut down broker is fenced and leaves the metadata, yet it is down, not gone.
+// They are listed unreachable, with the address they had when last seen.
+func (r *run) missingBrokers() {
+	s := r.s
+	if r.c.known == nil {
+		r.c.known = map[int32]snapshot.Broker{}
+	}
+	in := map[int32]bool{}
+	for _, b := range s.Brokers {
+		in[b.ID] = true
+		r.c.known[b.ID] = snapshot.Broker{ID: b.ID, Host: b.Host, Port: b.Port, Rack: b.Rack}
+	}
+	added := false
+	for _, t := range s.Topics {
+		for _, p := range t.Partitions {
+			for _, id := range p.Replicas {
+				if in[id] {
+					continue
+				}
+				in[id] = true
+				k := r.c.known[id]
+				s.Brokers = append(s.Brokers, &snapshot.Broker{ID: id, Host: k.Host, Port: k.Port, Rack: k.Rack, Missing: true,
+					Error: "not in the cluster metadata but holds replicas: shut down, killed or fenced"})
+				added = true
+			}
+		}
+	}
+	if added {
+		sort.Slice(s.Brokers, func(i, j int) bool { return s.Brokers[i].ID < s.Brokers[j].ID })
+	}
 }
 
 // apiVersions asks one broker for its API versions: whether it is reachable, what it

@@ -36,11 +36,13 @@ type Snapshot struct {
 
 // Broker is one broker.
 type Broker struct {
-	ID           int32  `json:"id"`
-	Host         string `json:"host"`
-	Port         int32  `json:"port"`
-	Rack         string `json:"rack,omitempty"`
-	Reachable    bool   `json:"reachable"`
+	ID        int32  `json:"id"`
+	Host      string `json:"host"`
+	Port      int32  `json:"port"`
+	Rack      string `json:"rack,omitempty"`
+	Reachable bool   `json:"reachable"`
+	// Missing: not in the metadata but still a replica of some partition (down, fenced).
+	Missing      bool   `json:"missing,omitempty"`
 	Error        string `json:"error,omitempty"`
 	KafkaVersion string `json:"kafka_version,omitempty"`
 	// APIVersions is the highest version of each API key the broker answers.
