@@ -52,14 +52,18 @@ func fromFinding(cluster string, f analyze.Finding, hold time.Duration) candidat
 	return candidate{fp: fingerprint("finding", f.Key()), severity: sev, labels: l, title: f.Title, evidence: ev, fix: f.Fix, hold: hold}
 }
 
-// evidenceLine is "name = value unit (threshold X)", or the evidence's text.
+// evidenceLine is "name = value unit (threshold X)" (no threshold when there is none), or
+// "name: text" for evidence that is not a number.
 func evidenceLine(e analyze.Evidence) string {
 	if e.Text != "" {
-		return e.Text
+		return e.Name + ": " + e.Text
 	}
 	v := num(e.Value)
 	if e.Unit != "" {
 		v += " " + e.Unit
+	}
+	if e.Threshold == 0 {
+		return fmt.Sprintf("%s = %s", e.Name, v)
 	}
 	return fmt.Sprintf("%s = %s (threshold %s)", e.Name, v, num(e.Threshold))
 }

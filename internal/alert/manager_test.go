@@ -47,7 +47,7 @@ func TestNotificationContent(t *testing.T) {
 			t.Fatalf("labels %v, want %v", a.Labels, want)
 		}
 	}
-	same(t, "evidence", a.Evidence, []string{"disk_used_ratio = 0.95 ratio (threshold 0.9)", "brokers 1 and 3 run 3.9.2"})
+	same(t, "evidence", a.Evidence, []string{"disk_used_ratio = 0.95 ratio (threshold 0.9)", "versions: brokers 1 and 3 run 3.9.2"})
 	if c := e.m.FiringCount(); c["critical"] != 2 || c["warning"] != 0 || c["info"] != 0 {
 		t.Fatalf("FiringCount %v", c)
 	}

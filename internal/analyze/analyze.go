@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gregor-kafka/gregor/internal/config"
+	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
 
 // Registry is every check, in the order Analyze runs them.
@@ -45,6 +46,9 @@ func Analyze(in *Input) Result {
 	run.Config = config.DefaultChecks.Over(&in.Config)
 	if run.Now.IsZero() {
 		run.Now = in.Snapshot.Time
+	}
+	if c := run.Config.LogDirCapacityBytes; c > 0 {
+		run.Snapshot = withLogDirCapacity(in.Snapshot, int64(c))
 	}
 	findings := []Finding{}
 	for _, c := range Registry {
@@ -108,4 +112,26 @@ func compareEntity(a, b Entity) int {
 		}
 	}
 	return strings.Compare(a.Name, b.Name)
+}
+
+// withLogDirCapacity is s with every log dir (and broker disk total) sized capacity bytes, the
+// free space what the replicas leave of it. s is not changed: brokers are copied.
+func withLogDirCapacity(s *snapshot.Snapshot, capacity int64) *snapshot.Snapshot {
+	cp := *s
+	cp.Brokers = make([]*snapshot.Broker, len(s.Brokers))
+	for i, b := range s.Brokers {
+		nb := *b
+		nb.LogDirs = make([]snapshot.LogDir, len(b.LogDirs))
+		nb.Stats.DiskTotalBytes, nb.Stats.DiskUsableBytes = 0, 0
+		for j, d := range b.LogDirs {
+			if d.Error == "" {
+				d.TotalBytes, d.UsableBytes = capacity, max(capacity-d.UsedBytes, 0)
+				nb.Stats.DiskTotalBytes += d.TotalBytes
+				nb.Stats.DiskUsableBytes += d.UsableBytes
+			}
+			nb.LogDirs[j] = d
+		}
+		cp.Brokers[i] = &nb
+	}
+	return &cp
 }

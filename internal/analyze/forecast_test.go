@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -132,3 +133,24 @@ var forecastCases = []codeCase{
 }
 
 func TestForecastChecks(t *testing.T) { runCases(t, forecastCases) }
+
+// A configured log dir capacity replaces the volume's: usage and the forecast hold against it,
+// and the snapshot itself is left alone.
+func TestLogDirCapacity(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	s := &snapshot.Snapshot{Cluster: "c", Time: now, Brokers: []*snapshot.Broker{{ID: 1, Reachable: true,
+		LogDirs: []snapshot.LogDir{{Path: "/d", TotalBytes: 1 << 40, UsableBytes: 1 << 39, UsedBytes: 950}}}}}
+	r := Analyze(&Input{Snapshot: s, Config: Config{LogDirCapacityBytes: 1000}, Now: now})
+	var got *Finding
+	for i := range r.Findings {
+		if r.Findings[i].Code == "broker.disk_usage" {
+			got = &r.Findings[i]
+		}
+	}
+	if got == nil || got.Severity != Critical || !strings.Contains(got.Title, "95%") {
+		t.Fatalf("disk usage finding %+v in %+v", got, r.Findings)
+	}
+	if s.Brokers[0].LogDirs[0].TotalBytes != 1<<40 {
+		t.Fatal("the snapshot was changed")
+	}
+}

@@ -23,6 +23,10 @@ type Checks struct {
 	DiskFullWarn   time.Duration `yaml:"disk_full_warn"`
 	DiskFullCrit   time.Duration `yaml:"disk_full_crit"`
 	ForecastWindow time.Duration `yaml:"forecast_window"`
+	// LogDirCapacityBytes, when set, is the size assumed for every log dir instead of its
+	// volume's (a volume shared with other data, a quota; or a test): usage and the disk-full
+	// forecast are held against it.
+	LogDirCapacityBytes float64 `yaml:"log_dir_capacity_bytes"`
 	// NICBytesPerSec is each broker's network capacity in bytes/s (0: no network check);
 	// in+out above NetworkWarn (0.7) of it warns, and a forecast of reaching it within
 	// DiskFullWarn too.
@@ -95,6 +99,7 @@ func (c Checks) Over(o *Checks) Checks {
 	setD(&c.DiskFullCrit, o.DiskFullCrit)
 	setD(&c.ForecastWindow, o.ForecastWindow)
 	set(&c.NICBytesPerSec, o.NICBytesPerSec)
+	set(&c.LogDirCapacityBytes, o.LogDirCapacityBytes)
 	set(&c.NetworkWarn, o.NetworkWarn)
 	set(&c.SkewMax, o.SkewMax)
 	set(&c.ReplicaLagMax, o.ReplicaLagMax)
@@ -129,7 +134,7 @@ func (c *Checks) validate(p string) []error {
 			bad(name, "%v is not a share between 0 and 1", v)
 		}
 	}
-	for name, v := range map[string]float64{"nic_bytes_per_sec": c.NICBytesPerSec, "skew_max": c.SkewMax,
+	for name, v := range map[string]float64{"nic_bytes_per_sec": c.NICBytesPerSec, "log_dir_capacity_bytes": c.LogDirCapacityBytes, "skew_max": c.SkewMax,
 		"replica_lag_max": c.ReplicaLagMax, "partition_bytes_per_sec": c.PartitionBytesPerSec, "hot_partition_ratio": c.HotPartitionRatio} {
 		if v < 0 {
 			bad(name, "must not be negative")
