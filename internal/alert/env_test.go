@@ -17,6 +17,7 @@ import (
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/notify"
 	"github.com/gregor-kafka/gregor/internal/store"
+	"github.com/gregor-kafka/gregor/internal/testkit"
 )
 
 var (
@@ -77,29 +78,12 @@ func (r *fakeRecv) take() []string {
 	return got
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // env is a Manager over a real SQLite store, with fake receivers and a fake clock.
 type env struct {
 	t     *testing.T
 	dsn   string
 	st    store.Store
-	clock *clock
+	clock *testkit.Clock
 	cfg   config.Alerting
 	recv  []*fakeRecv
 	m     *alert.Manager
@@ -112,7 +96,7 @@ func newEnv(t *testing.T, cfg config.Alerting, recv ...*fakeRecv) *env {
 	if len(recv) == 0 {
 		recv = []*fakeRecv{{name: "hook"}}
 	}
-	e := &env{t: t, dsn: "sqlite://" + filepath.Join(t.TempDir(), "gregor.db"), clock: &clock{t: t0}, cfg: cfg, recv: recv}
+	e := &env{t: t, dsn: "sqlite://" + filepath.Join(t.TempDir(), "gregor.db"), clock: testkit.NewClock(t0), cfg: cfg, recv: recv}
 	e.open()
 	return e
 }
@@ -155,7 +139,7 @@ func (e *env) restart() {
 func (e *env) eval(at time.Duration, cluster string, f []analyze.Finding, s []store.Sample) []string {
 	e.t.Helper()
 	now := t0.Add(at)
-	e.clock.set(now)
+	e.clock.Set(now)
 	if err := e.m.Evaluate(ctx, cluster, now, f, s); err != nil {
 		e.t.Fatal(err)
 	}

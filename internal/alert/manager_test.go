@@ -75,9 +75,9 @@ func TestResolvedKeptForADay(t *testing.T) {
 	e.eval(time.Minute, "prod", nil, nil)
 	fp := e.m.Alerts(alert.AlertFilter{})[0].Fingerprint
 	day := 24 * time.Hour
-	e.clock.set(t0.Add(day))
+	e.clock.Set(t0.Add(day))
 	same(t, "a day later", e.alerts(alert.AlertFilter{}), []string{"resolved cluster.under_replicated cluster:prod"})
-	e.clock.set(t0.Add(day + 2*time.Minute))
+	e.clock.Set(t0.Add(day + 2*time.Minute))
 	same(t, "past a day", e.alerts(alert.AlertFilter{}), []string{})
 	// The next cycle forgets it and prunes the store.
 	e.eval(day+2*time.Minute, "dev", nil, nil)

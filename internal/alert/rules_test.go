@@ -59,7 +59,7 @@ func TestRuleGlob(t *testing.T) {
 func TestAPIRules(t *testing.T) {
 	cfg := config.Alerting{Rules: []config.Rule{{Name: "from-config", Entity: "cluster:*", Metric: "offline", Op: ">", Threshold: 0}}}
 	e := newEnv(t, cfg)
-	e.clock.set(t0.Add(time.Minute))
+	e.clock.Set(t0.Add(time.Minute))
 	r := config.Rule{Name: "slow", Entity: "cluster:*", Metric: "collect_seconds", Op: ">", Threshold: 5, For: time.Minute,
 		Severity: "critical", Labels: map[string]string{"team": "platform"}, Summary: "collection is slow"}
 	if err := e.m.CreateRule(ctx, r); err != nil {

@@ -48,14 +48,14 @@ func TestSilenceValidation(t *testing.T) {
 func TestSilenceLifecycle(t *testing.T) {
 	e := newEnv(t, config.Alerting{RepeatInterval: time.Hour})
 	// A negative matcher: every alert but those of cluster dev.
-	e.clock.set(t0.Add(-time.Minute))
+	e.clock.Set(t0.Add(-time.Minute))
 	now, err := e.m.CreateSilence(ctx, alert.Silence{Matchers: []alert.Matcher{{Name: "cluster", Value: "dev", IsEqual: false},
 		{Name: "alertname", Value: ".+", IsRegex: true, IsEqual: true}},
 		EndsAt: t0.Add(time.Hour), CreatedBy: "bob", Comment: "upgrade"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.clock.set(t0)
+	e.clock.Set(t0)
 	later, err := e.m.CreateSilence(ctx, alert.Silence{Matchers: []alert.Matcher{{Name: "severity", Value: "critical", IsEqual: true}},
 		StartsAt: t0.Add(time.Hour), EndsAt: t0.Add(2 * time.Hour), CreatedBy: "alice"})
 	if err != nil {
@@ -79,7 +79,7 @@ func TestSilenceLifecycle(t *testing.T) {
 		t.Fatalf("Silences: %+v", ss)
 	}
 	// Expiring one not started yet ends it at once.
-	e.clock.set(t0.Add(time.Minute))
+	e.clock.Set(t0.Add(time.Minute))
 	if err := e.m.ExpireSilence(ctx, later.ID, "carol"); err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestSilenceLifecycle(t *testing.T) {
 		!ss[0].EndsAt.Equal(t0.Add(time.Minute)) || !ss[0].StartsAt.Equal(t0.Add(time.Minute)) || ss[1].Comment != "upgrade" {
 		t.Fatalf("Silences after restart: %+v", ss)
 	}
-	e.clock.set(t0.Add(26 * time.Hour))
+	e.clock.Set(t0.Add(26 * time.Hour))
 	if ss := e.m.Silences(); len(ss) != 0 {
 		t.Fatalf("Silences a day later: %+v", ss)
 	}

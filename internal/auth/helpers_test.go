@@ -5,32 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/gregor-kafka/gregor/internal/store"
+	"github.com/gregor-kafka/gregor/internal/testkit"
 )
-
-// clock is an injectable, race-safe clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // Passwords of the users newTest creates, one per role.
 var passwords = map[store.Role]string{
@@ -42,14 +24,14 @@ var passwords = map[store.Role]string{
 type fixture struct {
 	s     *Service
 	m     *memStore
-	clock *clock
+	clock *testkit.Clock
 }
 
 // newTest returns a Service with users "admin", "operator" and "viewer", each with the role
 // of their name and the password in passwords.
 func newTest(t testing.TB) fixture {
 	t.Helper()
-	f := fixture{m: newMemStore(), clock: &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
+	f := fixture{m: newMemStore(), clock: testkit.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))}
 	f.s = New(f.m, Options{Now: f.clock.Now, BcryptCost: bcrypt.MinCost})
 	for role, pw := range passwords {
 		if err := f.s.CreateUser(context.Background(), string(role), pw, role); err != nil {

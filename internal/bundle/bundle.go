@@ -116,3 +116,25 @@ func (w *Writer) write(name string, data []byte) {
 		_, w.err = w.tw.Write(data)
 	}
 }
+
+// Read returns the files of an archive by name (manifest.json included).
+func Read(r io.Reader) (map[string][]byte, error) {
+	gz, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	tr := tar.NewReader(gz)
+	files := map[string][]byte{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return files, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if files[h.Name], err = io.ReadAll(tr); err != nil {
+			return nil, err
+		}
+	}
+}

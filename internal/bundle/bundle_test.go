@@ -1,13 +1,10 @@
 package bundle
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"math"
 	"strings"
 	"testing"
@@ -53,20 +50,9 @@ func TestArchive(t *testing.T) {
 
 func read(t *testing.T, b []byte) map[string][]byte {
 	t.Helper()
-	gz, err := gzip.NewReader(bytes.NewReader(b))
+	files, err := Read(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := tar.NewReader(gz)
-	files := map[string][]byte{}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return files
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[h.Name], _ = io.ReadAll(tr)
-	}
+	return files
 }

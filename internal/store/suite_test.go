@@ -4,9 +4,10 @@ import (
 	"context"
 	"math"
 	"slices"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/gregor-kafka/gregor/internal/testkit"
 )
 
 // runSuite runs the same tests on one implementation; newDSN returns the DSN of a new,
@@ -36,7 +37,7 @@ func runSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"PruneAlerts", testPruneAlerts},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := &env{dsn: newDSN(t), clock: &clock{t: t0}}
+			e := &env{dsn: newDSN(t), clock: testkit.NewClock(t0)}
 			e.s = e.open(t)
 			tc.fn(t, e)
 		})
@@ -50,7 +51,7 @@ var ctx = context.Background()
 
 type env struct {
 	dsn   string
-	clock *clock
+	clock *testkit.Clock
 	s     Store
 }
 
@@ -100,24 +101,6 @@ func (e *env) query(t *testing.T, entity, metric string, from, to time.Time, ste
 		t.Fatal(err)
 	}
 	return p
-}
-
-// clock is a settable fake time.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
 }
 
 // expect computes the points of samples of one series the way QuerySeries must.
