@@ -233,8 +233,10 @@ func TestKillBroker(t *testing.T) {
 				return fmt.Errorf("partition %d isr %v", p.Partition, p.ISR)
 			}
 		}
-		if n := len(seen(t, cl).Brokers); n != 2 {
-			return fmt.Errorf("gregor sees %d brokers", n)
+		// Gregor keeps the broker that left the metadata while holding replicas, as down.
+		s := seen(t, cl)
+		if b := s.Broker(victim); len(s.Brokers) != 3 || b == nil || !b.Missing || b.Reachable || s.Stats.BrokersReachable != 2 {
+			return fmt.Errorf("gregor sees %d brokers, %d reachable, victim %+v", len(s.Brokers), s.Stats.BrokersReachable, b)
 		}
 		return nil
 	})
