@@ -25,6 +25,22 @@ type batch struct {
 	alerts []notify.Alert
 }
 
+// Cycle is one evaluation's input: a cluster's findings and samples of one cycle, and the
+// finding codes that could not be judged in it (Skipped: their alerts neither fire nor
+// resolve). A rule whose metric is absent for an entity is likewise unknown there.
+type Cycle struct {
+	Cluster  string
+	Now      time.Time
+	Findings []analyze.Finding
+	Skipped  []string
+	Samples  []store.Sample
+}
+
+// Evaluate is EvaluateCycle with nothing skipped.
+func (m *Manager) Evaluate(ctx context.Context, cluster string, now time.Time, findings []analyze.Finding, samples []store.Sample) error {
+	return m.EvaluateCycle(ctx, Cycle{Cluster: cluster, Now: now, Findings: findings, Samples: samples})
+}
+
 // Evaluate runs one cycle of cluster at now. Findings at or above findings_min and the rules
 // over samples (the cycle's history samples) are the alerts that should be active; the
 // cluster's other alerts resolve. Then each receiver gets, in one batch, the alerts it has
@@ -36,7 +52,8 @@ type batch struct {
 // Cycles of one cluster must not overlap (an overlapping call returns an error at once);
 // different clusters may be evaluated concurrently. Send failures are logged and written
 // to the notification log; the error returned is about the store.
-func (m *Manager) Evaluate(ctx context.Context, cluster string, now time.Time, findings []analyze.Finding, samples []store.Sample) error {
+func (m *Manager) EvaluateCycle(ctx context.Context, in Cycle) error {
+	cluster, now, findings, samples := in.Cluster, in.Now, in.Findings, in.Samples
 	m.mu.Lock()
 	if m.busy[cluster] {
 		m.mu.Unlock()
@@ -61,8 +78,9 @@ func (m *Manager) Evaluate(ctx context.Context, cluster string, now time.Time, f
 	}
 	ruleCandidates(cluster, rules, samples, cands)
 
+	unknown := unknownFunc(rules, in.Skipped, samples)
 	m.mu.Lock()
-	save, drop := m.update(cluster, now, cands)
+	save, drop := m.update(cluster, now, cands, unknown)
 	batches := m.plan(cluster, now)
 	prune := now.Sub(m.lastPruned) >= pruneEvery
 	if prune {
@@ -207,4 +225,31 @@ func sevRank(s string) int {
 		return -1
 	}
 	return int(v)
+}
+
+// unknownFunc says whether an alert missing from a cycle was not judged in it: its finding
+// code was skipped, or its rule's metric is absent for its entity. Such an alert keeps its
+// state instead of resolving (or of being dropped while pending).
+func unknownFunc(rules []rule, skipped []string, samples []store.Sample) func(labels map[string]string) bool {
+	skip := make(map[string]bool, len(skipped))
+	for _, c := range skipped {
+		skip[c] = true
+	}
+	metricOf := make(map[string]string, len(rules))
+	for _, r := range rules {
+		metricOf[r.Name] = r.Metric
+	}
+	present := make(map[[2]string]bool, len(samples))
+	for _, s := range samples {
+		present[[2]string{s.Entity, s.Metric}] = true
+	}
+	return func(labels map[string]string) bool {
+		if code := labels["code"]; code != "" {
+			return skip[code]
+		}
+		if metric, ok := metricOf[labels["alertname"]]; ok {
+			return !present[[2]string{labels["entity"], metric}]
+		}
+		return false
+	}
 }

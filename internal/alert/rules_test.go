@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gregor-kafka/gregor/internal/alert"
+	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -136,5 +137,44 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	defer st.Close()
 	if _, err := alert.New(config.Alerting{}, st, []alert.Receiver{&fakeRecv{name: "a"}, &fakeRecv{name: "a"}}, alert.Options{}); !errors.Is(err, alert.ErrInvalid) {
 		t.Errorf("two receivers with one name: %v", err)
+	}
+}
+
+// A cycle that could not judge something neither fires nor resolves it: a skipped finding
+// code keeps its alert firing (no resolution sent), as does a rule whose metric is absent;
+// the next cycle that judges it resolves it.
+func TestUnjudgedKeepsState(t *testing.T) {
+	cfg := config.Alerting{RepeatInterval: time.Hour, FindingsMin: "warning",
+		Rules: []config.Rule{{Name: "many-leaders", Entity: "broker:prod/*", Metric: "leaders", Op: ">", Threshold: 10, Severity: "warning"}}}
+	e := newEnv(t, cfg)
+	f := finding("group.lag", analyze.Critical, analyze.KindGroup, "billing")
+	hot := []store.Sample{sample("broker:prod/1", "leaders", 50)}
+	if err := e.m.EvaluateCycle(ctx, alert.Cycle{Cluster: "prod", Now: t0, Findings: []analyze.Finding{f}, Samples: hot}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.m.Alerts(alert.AlertFilter{State: alert.StateFiring})); n != 2 {
+		t.Fatalf("%d firing, want the finding's and the rule's", n)
+	}
+	e.recv[0].take()
+	// Restarted lag tracker: group.lag skipped; the leaders metric absent this cycle.
+	if err := e.m.EvaluateCycle(ctx, alert.Cycle{Cluster: "prod", Now: t0.Add(time.Minute), Skipped: []string{"group.lag"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.m.Alerts(alert.AlertFilter{State: alert.StateFiring})); n != 2 {
+		t.Fatalf("%d firing after an unjudged cycle, want 2", n)
+	}
+	if got := e.recv[0].take(); len(got) != 0 {
+		t.Fatalf("an unjudged cycle sent %v", got)
+	}
+	// Judged again, both gone: both resolve.
+	cool := []store.Sample{sample("broker:prod/1", "leaders", 5)}
+	if err := e.m.EvaluateCycle(ctx, alert.Cycle{Cluster: "prod", Now: t0.Add(2 * time.Minute), Samples: cool}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.m.Alerts(alert.AlertFilter{State: alert.StateResolved})); n != 2 {
+		t.Fatalf("%d resolved, want 2", n)
+	}
+	if got := e.recv[0].take(); len(got) != 2 {
+		t.Fatalf("resolutions sent: %v, want 2", got)
 	}
 }

@@ -49,7 +49,7 @@ const saveEvery = time.Minute
 // update applies one cycle of cluster to the alerts: candidates become or stay pending or
 // firing, the cluster's other alerts resolve (pending ones are dropped). It returns what to
 // save and what to delete. Call with mu held.
-func (m *Manager) update(cluster string, now time.Time, cands map[string]candidate) (save []store.AlertRecord, drop []string) {
+func (m *Manager) update(cluster string, now time.Time, cands map[string]candidate, unknown func(map[string]string) bool) (save []store.AlertRecord, drop []string) {
 	for fp, c := range cands {
 		a := m.alerts[fp]
 		if a == nil {
@@ -72,7 +72,7 @@ func (m *Manager) update(cluster string, now time.Time, cands map[string]candida
 		if a.cluster != cluster {
 			continue
 		}
-		if _, ok := cands[fp]; !ok {
+		if _, ok := cands[fp]; !ok && !unknown(a.labels) {
 			switch {
 			case a.state == StateFiring:
 				a.state, a.endsAt, a.dirty = StateResolved, now, true

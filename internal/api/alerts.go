@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -41,14 +42,19 @@ func (s *Server) withAlerts(h func(w http.ResponseWriter, r *http.Request, m *al
 func (s *Server) handleAlerts() http.HandlerFunc {
 	return s.withAlerts(func(w http.ResponseWriter, r *http.Request, m *alert.Manager) {
 		v := r.URL.Query()
-		f := alert.AlertFilter{Cluster: v.Get("cluster"), State: alert.State(v.Get("state")), Severity: v.Get("severity")}
+		if _, err := s.clustersOf(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		minSev := v.Get("severity")
+		f := alert.AlertFilter{Cluster: v.Get("cluster"), State: alert.State(v.Get("state"))}
 		switch f.State {
 		case "", alert.StatePending, alert.StateFiring, alert.StateResolved:
 		default:
 			s.writeError(w, r, errorf(KindBadRequest, "state must be pending, firing or resolved"))
 			return
 		}
-		if f.Severity != "" && !validSeverity(f.Severity) {
+		if minSev != "" && !validSeverity(minSev) {
 			s.writeError(w, r, errorf(KindBadRequest, "severity must be info, warning or critical"))
 			return
 		}
@@ -60,9 +66,12 @@ func (s *Server) handleAlerts() http.HandlerFunc {
 			}
 			f.Silenced = &b
 		}
-		items := m.Alerts(f)
-		if items == nil {
-			items = []alert.AlertView{}
+		// severity is the lowest shown, as on /findings.
+		items := []alert.AlertView{}
+		for _, a := range m.Alerts(f) {
+			if minSev == "" || severityRank(a.Severity) >= severityRank(minSev) {
+				items = append(items, a)
+			}
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"items": items})
 	})
@@ -288,6 +297,6 @@ func (s *Server) addAlerts(ctx context.Context, b *bundle.Writer, cluster string
 	b.AddJSON("notifications.json", "the last 1,000 notifications sent (or failed)", log)
 }
 
-func validSeverity(s string) bool {
-	return s == "info" || s == "warning" || s == "critical"
-}
+func validSeverity(s string) bool { return severityRank(s) >= 0 }
+
+func severityRank(s string) int { return slices.Index(config.Severities, s) }

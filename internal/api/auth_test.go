@@ -14,7 +14,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/gregor-kafka/gregor/internal/alert"
 	"github.com/gregor-kafka/gregor/internal/auth"
+	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
 
@@ -43,7 +45,12 @@ func newAuthEnv(t testing.TB) *authEnv {
 		}
 	}
 	logs := &bytes.Buffer{}
-	s := New(Options{Auth: a, Users: st, Series: st, Log: slog.New(slog.NewTextHandler(logs, nil))})
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	m, err := alert.New(config.Alerting{RepeatInterval: time.Hour, FindingsMin: "warning"}, st, nil, alert.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Auth: a, Users: st, Series: st, Log: log, Alerts: m})
 	s.SetReady()
 	return &authEnv{h: s.Handler(), logs: logs, now: &now, a: a}
 }
@@ -89,6 +96,21 @@ func TestRoleTable(t *testing.T) {
 		{del, "/api/v1/users/nobody", "", 401, 403, 403, 404},
 		{post, "/api/v1/auth/tokens", `{"name":"ci"}`, 401, 403, 201, 201},
 		{del, "/api/v1/auth/tokens/nope", "", 401, 403, 404, 404},
+		{get, "/api/v1/findings", "", 401, 200, 200, 200},
+		{get, "/api/v1/health", "", 401, 200, 200, 200},
+		{get, "/api/v1/checks/profiles", "", 401, 200, 200, 200},
+		{get, "/api/v1/alerts", "", 401, 200, 200, 200},
+		{get, "/api/v1/alerts/nope", "", 401, 404, 404, 404},
+		{get, "/api/v1/notifications", "", 401, 200, 200, 200},
+		{get, "/api/v1/silences", "", 401, 200, 200, 200},
+		{post, "/api/v1/silences", `{"matchers":[{"name":"alertname","value":"x"}],"duration":"1h","comment":"c"}`, 401, 403, 201, 201},
+		{del, "/api/v1/silences/nope", "", 401, 403, 404, 404},
+		{get, "/api/v1/rules", "", 401, 200, 200, 200},
+		{post, "/api/v1/rules", `{"name":"r1","entity":"broker:*","metric":"leaders","op":">","threshold":1}`, 401, 403, 403, 201},
+		{del, "/api/v1/rules/nope", "", 401, 403, 403, 404},
+		{get, "/api/v1/receivers", "", 401, 200, 200, 200},
+		{post, "/api/v1/receivers/nope/test", "", 401, 403, 403, 404},
+		{get, "/api/v1/clusters/nope/bundle", "", 401, 403, 404, 404},
 	} {
 		for who, want := range map[string]int{"": tc.anon, "viewer": tc.viewer, "operator": tc.op, "admin": tc.admin} {
 			var hdr map[string]string
@@ -105,6 +127,37 @@ func TestRoleTable(t *testing.T) {
 					t.Errorf("%s %s as %q: not an error envelope: %s", tc.method, tc.path, who, rec.Body.String())
 				}
 			}
+		}
+	}
+}
+
+// Bad alerting input is a clear 400 (or 404), never a 5xx, and nothing is created.
+func TestAlertingBadInput(t *testing.T) {
+	e := newAuthEnv(t)
+	for _, tc := range []struct{ method, path, body, want string }{
+		{"POST", "/api/v1/silences", `{"duration":"1h","comment":"c"}`, "matchers"},
+		{"POST", "/api/v1/silences", `{"matchers":[{"name":"a","value":"(","is_regex":true}],"duration":"1h"}`, "regex"},
+		{"POST", "/api/v1/silences", `{"matchers":[{"name":"a","value":"b"}],"duration":"soon"}`, "duration"},
+		{"POST", "/api/v1/silences", `{"matchers":[{"name":"a","value":"b"}],"ends_at":"2001-01-01T00:00:00Z"}`, "ends_at"},
+		{"POST", "/api/v1/silences", `{"matchers":[],"unknown":1}`, "unknown field"},
+		{"POST", "/api/v1/rules", `{"name":"r","entity":"broker:*","metric":"leaders","op":"=>","threshold":1}`, "op"},
+		{"POST", "/api/v1/rules", `{"name":"r","entity":"broker:*","metric":"leaders","op":">","for":"later"}`, "for"},
+		{"POST", "/api/v1/rules", `{"name":"bad name","entity":"broker:*","metric":"leaders","op":">"}`, "name"},
+		{"GET", "/api/v1/alerts?state=burning", "", "state"},
+		{"GET", "/api/v1/alerts?severity=loud", "", "severity"},
+		{"GET", "/api/v1/alerts?cluster=nope", "", "no cluster"},
+		{"GET", "/api/v1/findings?kind=planet", "", "kind"},
+		{"GET", "/api/v1/findings?severity=loud", "", "severity"},
+		{"GET", "/api/v1/health?kind=topic&name=x", "", "cluster"},
+	} {
+		rec := e.do(tc.method, tc.path, tc.body, basic("admin"))
+		if rec.Code != 400 && rec.Code != 404 || !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("%s %s %s: %d %s, want 400/404 naming %q", tc.method, tc.path, tc.body, rec.Code, rec.Body, tc.want)
+		}
+	}
+	for _, p := range []string{"/api/v1/silences", "/api/v1/rules"} {
+		if rec := e.do("GET", p, "", basic("admin")); !strings.Contains(rec.Body.String(), `"items":[]`) {
+			t.Errorf("%s after refused creates: %s", p, rec.Body)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gregor-kafka/gregor/internal/analyze"
@@ -45,7 +46,7 @@ func (s *Server) handleHealth() http.HandlerFunc {
 			h := clusterHealth{Cluster: c.Name(), Time: a.Time, Score: a.Health.Cluster, Brokers: sortedScores(a.Health.Brokers, false)}
 			h.Topics, h.TopicsHealthy = unhealthy(a.Health.Topics)
 			h.Groups, h.GroupsHealthy = unhealthy(a.Health.Groups)
-			slices.SortFunc(h.Brokers, func(a, b analyze.Score) int { return cmp.Compare(a.Entity.Name, b.Entity.Name) })
+			slices.SortFunc(h.Brokers, func(a, b analyze.Score) int { return cmp.Compare(brokerNum(a), brokerNum(b)) })
 			out = append(out, h)
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"clusters": out})
@@ -65,6 +66,10 @@ func (s *Server) entityHealth(w http.ResponseWriter, r *http.Request, cs []Clust
 	var m map[string]analyze.Score
 	switch kind {
 	case analyze.KindCluster:
+		if name != "" && name != cs[0].Name() {
+			s.writeError(w, r, errorf(KindNotFound, "the cluster is "+quote(cs[0].Name())+", not "+quote(name)))
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]any{"score": a.Health.Cluster})
 		return
 	case analyze.KindBroker:
@@ -109,4 +114,10 @@ func (s *Server) handleProfiles() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"items": analyze.Profiles})
 	}
+}
+
+// brokerNum orders brokers by id as a number ("2" before "10").
+func brokerNum(s analyze.Score) int {
+	n, _ := strconv.Atoi(s.Entity.Name)
+	return n
 }

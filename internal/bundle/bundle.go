@@ -51,8 +51,13 @@ func New(w io.Writer, cluster, version string, now time.Time, secrets []string) 
 	gz := gzip.NewWriter(w)
 	bw := &Writer{gz: gz, tw: tar.NewWriter(gz), m: Manifest{Created: now.UTC(), Cluster: cluster, Gregor: version}}
 	for _, s := range secrets {
-		if s != "" {
-			bw.secrets = append(bw.secrets, []byte(s))
+		if s == "" {
+			continue
+		}
+		bw.secrets = append(bw.secrets, []byte(s))
+		// As JSON writes it ("&" becomes \u0026, quotes and backslashes are escaped).
+		if q, err := json.Marshal(s); err == nil && string(q[1:len(q)-1]) != s {
+			bw.secrets = append(bw.secrets, q[1:len(q)-1])
 		}
 	}
 	// The longest first, so a secret holding another is replaced whole.

@@ -15,7 +15,8 @@ import (
 // not in a file, not in an error, not split across the longer secret that holds it.
 func TestArchive(t *testing.T) {
 	var out bytes.Buffer
-	w := New(&out, "prod", "v1.2.3", time.Unix(1700000000, 0), []string{"pw-123", "", "pw-1234567"})
+	w := New(&out, "prod", "v1.2.3", time.Unix(1700000000, 0), []string{"pw-123", "", "pw-1234567", "tok=a&b<c>"})
+	w.AddJSON("receivers.json", "a URL holding a token, escaped by JSON", map[string]string{"url": "https://h/x?tok=a&b<c>"})
 	w.Add("logs.txt", "recent logs", []byte("login with pw-1234567 then pw-123\n"))
 	w.AddJSON("config.json", "config", map[string]string{"sasl": "pw-123"})
 	w.AddJSON("bad.json", "cannot marshal", math.Inf(1))
@@ -28,7 +29,7 @@ func TestArchive(t *testing.T) {
 	if err := json.Unmarshal(files["manifest.json"], &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Cluster != "prod" || m.Gregor != "v1.2.3" || len(m.Files) != 2 || len(m.Errors) != 2 {
+	if m.Cluster != "prod" || m.Gregor != "v1.2.3" || len(m.Files) != 3 || len(m.Errors) != 2 {
 		t.Fatalf("manifest %+v", m)
 	}
 	for _, e := range m.Files {
@@ -42,7 +43,7 @@ func TestArchive(t *testing.T) {
 		t.Fatalf("logs %q", got)
 	}
 	for name, data := range files {
-		if strings.Contains(string(data), "pw-123") {
+		if strings.Contains(string(data), "pw-123") || strings.Contains(string(data), "tok=a") {
 			t.Fatalf("%s holds a secret: %s", name, data)
 		}
 	}

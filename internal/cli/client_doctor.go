@@ -56,7 +56,11 @@ func renderDoctor(w io.Writer, body []byte) error {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "%d critical, %d warning, %d info\n", count["critical"], count["warning"], count["info"])
+	fmt.Fprintf(w, "%d critical, %d warning, %d info", count["critical"], count["warning"], count["info"])
+	if l.Total > len(l.Items) {
+		fmt.Fprintf(w, " in the first %d of %d findings (worst first; narrow with --cluster or --severity)", len(l.Items), l.Total)
+	}
+	fmt.Fprintln(w)
 	return nil
 }
 

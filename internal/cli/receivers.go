@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 
 	"github.com/gregor-kafka/gregor/internal/config"
@@ -46,6 +47,16 @@ func secretsOf(cfg *config.Config) []string {
 	}
 	for _, r := range cfg.Alerting.Receivers {
 		s = append(s, r.Secret.Reveal(), r.URL)
+		// A webhook URL's path, query or user info may be its token (Slack's is the path).
+		if u, err := url.Parse(r.URL); err == nil {
+			if len(u.Path) >= 8 { // short paths ("/hook") are not tokens, and would blot the rest
+				s = append(s, u.Path)
+			}
+			if p, ok := u.User.Password(); ok {
+				s = append(s, p)
+			}
+			s = append(s, u.RawQuery)
+		}
 		if r.SMTP != nil {
 			s = append(s, r.SMTP.Password.Reveal())
 		}

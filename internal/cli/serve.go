@@ -159,7 +159,12 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 	var sources []export.Source
 	exp := export.New(nil, cfg.Prometheus.PartitionSeries, alerts)
 	hist := &fleet.StoreHistory{Series: st, Step: cfg.Collect.Interval, Log: log}
+	var awg sync.WaitGroup
+	defer awg.Wait()
+	actx, stopAlerts := context.WithCancel(ctx)
+	defer stopAlerts()
 	for _, cc := range cfg.Clusters {
+		worker := startAlertWorker(actx, &awg, alerts, log)
 		c, err := kafka.New(cc, log)
 		if err != nil {
 			return err
@@ -172,11 +177,7 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 					rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 					samples := rec.Record(rctx, s)
 					cancel()
-					actx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-					defer cancel()
-					if err := alerts.Evaluate(actx, s.Cluster, s.Time, r.Findings, samples); err != nil {
-						log.Error("alerting failed", "cluster", s.Cluster, "err", err)
-					}
+					worker.submit(alert.Cycle{Cluster: s.Cluster, Now: s.Time, Findings: r.Findings, Skipped: r.Skipped, Samples: samples})
 				}})
 		cols = append(cols, col)
 		apiClusters = append(apiClusters, col)

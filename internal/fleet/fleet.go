@@ -6,6 +6,7 @@ package fleet
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/collect"
@@ -33,6 +34,8 @@ type Cluster struct {
 
 	mu          sync.Mutex
 	controllers []analyze.ControllerAt // changes of the active controller, the last controllerKeep
+	lagCycles   int                    // snapshots the lag tracker has evaluated
+	started     time.Time              // the first snapshot's time
 }
 
 // controllerKeep bounds the controller history (one entry per change).
@@ -61,8 +64,17 @@ func New(o collect.Options, fo Options) *Cluster {
 }
 
 func (c *Cluster) analyze(s *snapshot.Snapshot) *analyze.Result {
+	c.mu.Lock()
+	c.lagCycles++
+	if c.started.IsZero() {
+		c.started = s.Time
+	}
+	cycles, watching := c.lagCycles, s.Time.Sub(c.started)
+	c.mu.Unlock()
+	// Watching is at least one cycle's worth, so 0 keeps meaning "unknown" to the checks.
 	in := &analyze.Input{Snapshot: s, Lag: c.tracker.Latest(), History: c.opts.History,
-		Controllers: c.recordController(s), Config: c.opts.Checks, Now: s.Time}
+		Controllers: c.recordController(s), Config: c.opts.Checks, Now: s.Time,
+		LagCycles: cycles, Watching: max(watching, time.Nanosecond)}
 	r := analyze.Analyze(in)
 	c.analysis.Store(&r)
 	return &r
@@ -72,7 +84,9 @@ func (c *Cluster) analyze(s *snapshot.Snapshot) *analyze.Result {
 func (c *Cluster) recordController(s *snapshot.Snapshot) []analyze.ControllerAt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s.Failed("metadata") {
+	// Under KRaft only the quorum names the active controller (the metadata names any
+	// broker): a cycle whose DescribeQuorum failed says nothing about moves.
+	if s.Failed("metadata") || s.Failed("quorum") {
 		return c.controllers
 	}
 	if n := len(c.controllers); n == 0 || c.controllers[n-1].ID != s.ControllerID {

@@ -3,6 +3,8 @@ package fleet
 import (
 	"context"
 	"log/slog"
+	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,7 +45,8 @@ func (h *StoreHistory) Points(entity, metric string, since time.Time) []analyze.
 		timeout = 5 * time.Second
 	}
 	t := now()
-	long := t.Sub(since) > time.Hour
+	// The checks' one-hour windows are read fresh; only longer ones are cached.
+	long := t.Sub(since) > 2*time.Hour
 	key := entity + "\x00" + metric
 	if long {
 		h.mu.Lock()
@@ -64,16 +67,24 @@ func (h *StoreHistory) Points(entity, metric string, since time.Time) []analyze.
 		}
 		return nil
 	}
+	// A counter's bucket average falls part way when it resets inside the bucket (a broker
+	// restart), which would read as a burst; its maximum only steps down where it reset.
+	counter := strings.HasSuffix(metric, "_total")
 	out := make([]analyze.Point, len(pts))
 	for i, p := range pts {
-		out[i] = analyze.Point{Time: p.Time, Value: p.Avg}
+		v := p.Avg
+		if counter {
+			v = p.Max
+		}
+		out[i] = analyze.Point{Time: p.Time, Value: v}
 	}
 	if long {
 		h.mu.Lock()
 		if h.cache == nil || len(h.cache) > 100000 {
 			h.cache = map[string]cached{}
 		}
-		h.cache[key] = cached{at: t, since: since, pts: out}
+		// Spread the expiries so series cached in one cycle are not all read again in one.
+		h.cache[key] = cached{at: t.Add(-time.Duration(rand.Int64N(int64(cacheTTL / 2)))), since: since, pts: out}
 		h.mu.Unlock()
 	}
 	return out

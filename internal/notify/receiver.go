@@ -124,12 +124,14 @@ func (r *Receiver) Accepts(a Alert) bool {
 
 func rank(sev string) int { return max(slices.Index(config.Severities, sev), 0) }
 
-// Send sends the alerts this receiver accepts as one batch (nothing if none), retrying
-// retryable failures with exponential backoff.
+// Send sends the firing alerts this receiver accepts, and every resolved one, as one batch
+// (nothing if none), retrying retryable failures with exponential backoff. Resolutions are
+// not routed again: the caller sends them where the firing went, even if the alert's
+// severity or labels changed since (a pager that got "critical" must hear it ended).
 func (r *Receiver) Send(ctx context.Context, alerts []Alert) error {
 	var in []Alert
 	for _, a := range alerts {
-		if r.Accepts(a) {
+		if a.Status == "resolved" || r.Accepts(a) {
 			in = append(in, a)
 		}
 	}

@@ -138,6 +138,13 @@ func TestSendRoutes(t *testing.T) {
 	if len(rc.reqs) != 1 || len(p.Alerts) != 1 || p.Alerts[0].Labels["alertname"] != "C" {
 		t.Fatalf("want only the critical alert, got %d requests, %+v", len(rc.reqs), p.Alerts)
 	}
+	// A resolution is not routed again: C fired critical, dropped to warning, then ended.
+	if err := r.Send(context.Background(), []Alert{alert("C", "warning", "resolved")}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rc.reqs) != 2 || decodeWebhook(t, rc.bodies[1]).Alerts[0].Status != "resolved" {
+		t.Fatalf("the resolution did not reach the receiver that got the firing: %d requests", len(rc.reqs))
+	}
 }
 
 func TestBackoffAndGiveUp(t *testing.T) {
