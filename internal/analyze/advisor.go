@@ -101,8 +101,8 @@ func (s Setting) Satisfied(v string) bool {
 	case "min", "max":
 		cur, err1 := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		rec, err2 := strconv.ParseFloat(s.Value, 64)
-		if err1 != nil || err2 != nil {
-			return true // not a number: nothing to say
+		if err1 != nil || err2 != nil || !finite(cur) {
+			return true // not a number ("inf" and "nan" parse, but are no config value): nothing to say
 		}
 		return s.Check == "min" && cur >= rec || s.Check == "max" && cur <= rec
 	case "oneof":
@@ -184,7 +184,7 @@ func checkProfile(in *Input) []Finding {
 
 func departure(in *Input, p Profile, st Setting, e Entity, cur, title, how string) Finding {
 	ev := Evidence{Name: st.Key, Text: "current " + cur + ", recommended " + st.Want()}
-	if v, err := strconv.ParseFloat(cur, 64); err == nil {
+	if v, err := strconv.ParseFloat(cur, 64); err == nil && finite(v) {
 		ev.Value = v
 		ev.Threshold, _ = strconv.ParseFloat(st.Value, 64)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gregor-kafka/gregor/internal/config"
+	"github.com/gregor-kafka/gregor/internal/scrape"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
 
@@ -33,11 +34,18 @@ func Codes() []string {
 type Result struct {
 	Time     time.Time `json:"time"`
 	Findings []Finding `json:"findings"`
-	Health   Health    `json:"health"`
+	// Skipped are the registry codes that could not be judged this cycle, sorted (see
+	// skippedCodes and docs/checks.md, "When a check cannot judge"). A skipped code has no
+	// finding, and that says nothing about it: an alerting layer neither fires nor resolves
+	// it.
+	Skipped []string `json:"skipped,omitempty"`
+	Health  Health   `json:"health"`
 }
 
 // Analyze runs every check of the registry on in (zero thresholds take config.DefaultChecks,
-// a zero Now the snapshot's time), sorts the findings and scores the health.
+// a zero Now the snapshot's time), sorts the findings and scores the health. Codes that
+// cannot be judged this cycle are left out of the findings and listed in Skipped. NaN and
+// ±Inf metric samples and history points are ignored, and no evidence carries them.
 func Analyze(in *Input) Result {
 	if in == nil || in.Snapshot == nil {
 		return Result{Findings: []Finding{}}
@@ -47,15 +55,99 @@ func Analyze(in *Input) Result {
 	if run.Now.IsZero() {
 		run.Now = in.Snapshot.Time
 	}
+	run.Snapshot = withFiniteMetrics(in.Snapshot)
 	if c := run.Config.LogDirCapacityBytes; c > 0 {
-		run.Snapshot = withLogDirCapacity(in.Snapshot, int64(c))
+		run.Snapshot = withLogDirCapacity(run.Snapshot, int64(c))
 	}
+	skip := skippedCodes(&run)
 	findings := []Finding{}
 	for _, c := range Registry {
-		findings = append(findings, runCheck(&run, c)...)
+		if allIn(c.Codes, skip) {
+			continue // nothing it could say would count
+		}
+		for _, f := range runCheck(&run, c) {
+			if !skip[f.Code] {
+				findings = append(findings, f)
+			}
+		}
 	}
+	dropNonFinite(findings)
 	SortFindings(findings)
-	return Result{Time: run.Now, Findings: findings, Health: Scores(&run, findings)}
+	r := Result{Time: run.Now, Findings: findings, Health: Scores(&run, findings)}
+	if len(skip) > 0 {
+		r.Skipped = sortedKeys(skip)
+	}
+	return r
+}
+
+// UnreachableCode is the finding of a cycle whose metadata could not be read: every other
+// code is skipped.
+const UnreachableCode = "cluster.unreachable"
+
+// Codes skipped while their data cannot be judged (docs/checks.md, "When a check cannot
+// judge").
+var (
+	// rateCodes need the snapshot's rates (Snapshot.Rates), unknown on a cluster's first cycle.
+	rateCodes = []string{"topic.hot_partition", "topic.too_few_partitions", "topic.dead_letter",
+		"topic.retention_exceeds_disk", "cluster.retention_exceeds_disk"}
+	// lagWindowCodes need a full lag window of evaluations (LagWarmCycles).
+	lagWindowCodes = []string{"group.lag", "group.rebalances"}
+	// hourCodes count events of the last hour (EventWindow) from Gregor's memory: the active
+	// controllers (Input.Controllers) and the lag tracker's rebalances.
+	hourCodes = []string{"cluster.controller_moves", "group.rebalances"}
+	// groupsCodes need the groups part of the snapshot.
+	groupsCodes = []string{"topic.unused"}
+)
+
+// skippedCodes are the registry codes in cannot judge: all but UnreachableCode without the
+// metadata; the group codes without a lag report, group.lag and group.rebalances before
+// LagWarmCycles lag evaluations; the rate codes without rates; the codes counting the last
+// hour from memory before Gregor has watched the cluster for EventWindow; topic.unused
+// without the groups.
+func skippedCodes(in *Input) map[string]bool {
+	s := in.Snapshot
+	skip := map[string]bool{}
+	add := func(codes ...string) {
+		for _, c := range codes {
+			skip[c] = true
+		}
+	}
+	if s.Failed("metadata") {
+		for _, c := range Codes() {
+			if c != UnreachableCode {
+				skip[c] = true
+			}
+		}
+		return skip
+	}
+	switch {
+	case in.Lag == nil:
+		for _, c := range groupChecks {
+			add(c.Codes...)
+		}
+	case in.LagCycles > 0 && in.LagCycles < LagWarmCycles:
+		add(lagWindowCodes...)
+	}
+	if !s.Rates {
+		add(rateCodes...)
+	}
+	if in.Watching > 0 && in.Watching < EventWindow {
+		add(hourCodes...)
+	}
+	if s.Failed("groups") {
+		add(groupsCodes...)
+	}
+	return skip
+}
+
+// allIn reports whether every code is in set.
+func allIn(codes []string, set map[string]bool) bool {
+	for _, c := range codes {
+		if !set[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // runCheck runs one check; a panic becomes a finding rather than the end of the analysis.
@@ -112,6 +204,58 @@ func compareEntity(a, b Entity) int {
 		}
 	}
 	return strings.Compare(a.Name, b.Name)
+}
+
+// withFiniteMetrics is s without the NaN and ±Inf samples of its brokers' metrics (a metric
+// left without samples is absent), or s itself when there are none. s is not changed: the
+// brokers concerned are copied.
+func withFiniteMetrics(s *snapshot.Snapshot) *snapshot.Snapshot {
+	var cp *snapshot.Snapshot
+	for i, b := range s.Brokers {
+		m, changed := finiteMetrics(b.Metrics)
+		if !changed {
+			continue
+		}
+		if cp == nil {
+			c := *s
+			c.Brokers = slices.Clone(s.Brokers)
+			cp = &c
+		}
+		nb := *b
+		nb.Metrics = m
+		cp.Brokers[i] = &nb
+	}
+	if cp == nil {
+		return s
+	}
+	return cp
+}
+
+// finiteMetrics is m without its NaN and ±Inf samples; changed is false (and m returned)
+// when it has none.
+func finiteMetrics(m scrape.Metrics) (out scrape.Metrics, changed bool) {
+	clean := true
+	for _, ss := range m {
+		for _, x := range ss {
+			clean = clean && finite(x.Value)
+		}
+	}
+	if clean {
+		return m, false
+	}
+	out = make(scrape.Metrics, len(m))
+	for name, ss := range m {
+		var keep []scrape.Sample
+		for _, x := range ss {
+			if finite(x.Value) {
+				keep = append(keep, x)
+			}
+		}
+		if len(keep) > 0 {
+			out[name] = keep
+		}
+	}
+	return out, true
 }
 
 // withLogDirCapacity is s with every log dir (and broker disk total) sized capacity bytes, the

@@ -40,7 +40,8 @@ func checkIdle(in *Input) []Finding {
 					"with producer compression, and look for connection storms or TLS overhead."},
 		} {
 			v, ok := b.Metrics.Get(c.metric, nil)
-			if !ok || v < 0 || v > 1 || v >= idleMin { // > 1: a counter, not the ratio
+			// > 1: a counter, not the ratio; written so that NaN is skipped too.
+			if !ok || !(v >= 0 && v <= 1 && v < idleMin) {
 				continue
 			}
 			sev := Warning

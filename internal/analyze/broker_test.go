@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -219,21 +220,40 @@ func TestBrokerChecks(t *testing.T) {
 }
 
 func TestBrokerSeries(t *testing.T) {
-	b := &snapshot.Broker{LogDirs: []snapshot.LogDir{{Path: "/a", UsedBytes: 5}, {Path: "/b", Error: "x"}}, Metrics: prom(`
+	for _, c := range []struct {
+		name string
+		b    *snapshot.Broker
+		want map[string]float64
+	}{
+		// In and out are kept apart (a NIC is full duplex), replication counted with each,
+		// the per-topic series left out.
+		{"in and out", &snapshot.Broker{LogDirs: []snapshot.LogDir{{Path: "/a", UsedBytes: 5}, {Path: "/b", Error: "x"}}, Metrics: prom(`
 kafka_server_brokertopicmetrics_bytesin_total 100
 kafka_server_brokertopicmetrics_bytesin_total{topic="t"} 100
 kafka_server_brokertopicmetrics_bytesout_total 50
+kafka_server_brokertopicmetrics_bytesout_total{topic="t"} 50
 kafka_server_brokertopicmetrics_replicationbytesin_total 7
+kafka_server_brokertopicmetrics_replicationbytesout_total 3
 kafka_server_replicamanager_isrshrinks_total 3
 jvm_gc_collection_seconds_sum{gc="young"} 1.5
 jvm_gc_collection_seconds_sum{gc="old"} 0.5
-`)}
-	got := BrokerSeries(b)
-	want := map[string]float64{"logdir_used_bytes:/a": 5, HistNetworkBytes: 157, HistISRShrinks: 3, HistGCSeconds: 2}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("got %v want %v", got, want)
+`)}, map[string]float64{"logdir_used_bytes:/a": 5, "network_in_bytes_total": 107, "network_out_bytes_total": 53,
+			HistISRShrinks: 3, HistGCSeconds: 2}},
+		{"out only", &snapshot.Broker{Metrics: prom(`kafka_server_brokertopicmetrics_replicationbytesout_total 9`)},
+			map[string]float64{"network_out_bytes_total": 9}},
+		// Values NaN or ±Inf (a snapshot not from scrape.Parse) are not recorded.
+		{"non-finite", &snapshot.Broker{Metrics: scrape.Metrics{mBytesIn: {{Value: math.NaN()}}, mReplBytesIn: {{Value: 4}},
+			mBytesOut: {{Value: math.Inf(1)}}, mGCSeconds: {{Value: math.NaN()}}}},
+			map[string]float64{"network_in_bytes_total": 4}},
+		{"absent", &snapshot.Broker{Metrics: scrape.Metrics{}}, map[string]float64{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := BrokerSeries(c.b); fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Fatalf("got %v want %v", got, c.want)
+			}
+		})
 	}
-	if len(BrokerSeries(&snapshot.Broker{Metrics: scrape.Metrics{}})) != 0 {
-		t.Fatal("absent metrics recorded")
+	if _, ok := BrokerSeries(&snapshot.Broker{Metrics: prom(`kafka_server_brokertopicmetrics_bytesin_total 1`)})["network_bytes_total"]; ok {
+		t.Fatal("the summed network_bytes_total is still recorded")
 	}
 }

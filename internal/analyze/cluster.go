@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,11 +13,42 @@ import (
 
 // Cluster-wide checks: the controller, partition states, broker reachability and versions.
 var clusterChecks = []Check{
+	{Codes: []string{UnreachableCode}, Run: checkClusterReachable},
 	{Codes: []string{"cluster.controller_count"}, Run: checkControllerCount},
 	{Codes: []string{"cluster.offline_partitions", "cluster.under_replicated", "cluster.under_min_isr"}, Run: checkPartitionStates},
 	{Codes: []string{"broker.unreachable"}, Run: checkUnreachable},
 	{Codes: []string{"cluster.version_mismatch"}, Run: checkVersions},
 	{Codes: []string{"cluster.controller_moves"}, Run: checkControllerMoves},
+}
+
+// checkClusterReachable reports a cycle whose metadata could not be read: nothing else about
+// the cluster is known, and every other code is skipped (skippedCodes).
+func checkClusterReachable(in *Input) []Finding {
+	s := in.Snapshot
+	var errs []string
+	for _, e := range s.Errors {
+		if e.Part == "metadata" && !slices.Contains(errs, e.Error) {
+			errs = append(errs, e.Error)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	msg := strings.Join(strings.Fields(strings.Join(errs, "; ")), " ")
+	if msg == "" {
+		msg = "unknown error"
+	}
+	ev := []Evidence{{Name: "metadata_error", Text: msg}}
+	if d, ok := s.Timings["metadata"]; ok {
+		ev = append(ev, Evidence{Name: "metadata_seconds", Value: d.Seconds(), Unit: "seconds"})
+	}
+	return []Finding{newFinding(in, UnreachableCode, Critical, clusterEntity(in),
+		fmt.Sprintf("Cluster %s unreachable: metadata request failed (%s)", s.Cluster, msg),
+		"Gregor could not read the cluster's metadata, so no other check ran this cycle. Check the network "+
+			"from Gregor to the bootstrap brokers (DNS, firewall, routes), that the brokers are up and their "+
+			"listeners (advertised.listeners) reachable from Gregor, and the client credentials and TLS settings "+
+			"(SASL mechanism, user, certificates, ACLs for Describe on the cluster).",
+		ev...)}
 }
 
 // checkControllerCount sums the active controller count over the brokers that report it. A
@@ -74,7 +106,7 @@ func checkPartitionStates(in *Input) []Finding {
 		if ts.UnderReplicated > 0 {
 			urp = append(urp, fmt.Sprintf("%s (%d)", name, ts.UnderReplicated))
 			for _, p := range t.Partitions {
-				if p.Stats.UnderReplicated && len(p.Replicas) > 1 && len(p.ISR) <= 1 {
+				if p != nil && singleCopy(p) {
 					single++
 				}
 			}
@@ -109,6 +141,12 @@ func checkPartitionStates(in *Input) []Finding {
 			"(restart or replace the broker, see broker.unreachable and broker.replica_lag). Lowering "+
 			"min.insync.replicas trades durability for availability.")
 	return out
+}
+
+// singleCopy reports whether an under-replicated partition is down to a single in-sync copy
+// (or none).
+func singleCopy(p *snapshot.Partition) bool {
+	return p.Stats.UnderReplicated && len(p.Replicas) > 1 && len(p.ISR) <= 1
 }
 
 func checkUnreachable(in *Input) []Finding {

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +25,44 @@ func moves(ids ...int32) []ControllerAt {
 	return out
 }
 
+// metadataFailed is base whose cycle could not read the metadata: like collect, the snapshot
+// then holds nothing about the cluster.
+func metadataFailed() *Input {
+	in := base()
+	s := in.Snapshot
+	s.Brokers, s.Topics, s.Groups = nil, map[string]*snapshot.Topic{}, map[string]*snapshot.Group{}
+	s.ControllerID, s.ControllerSource = -1, ""
+	s.Errors = []snapshot.PartError{{Part: "metadata", Broker: snapshot.NoBroker, Error: "dial tcp 10.0.0.1:9092:\ni/o timeout"}}
+	s.Timings = map[string]time.Duration{"metadata": 10 * time.Second}
+	return in
+}
+
 var clusterCases = []codeCase{
+	{name: "metadata failed", code: "cluster.unreachable", fires: true, sev: Critical, title: []string{"Cluster c unreachable", "dial tcp 10.0.0.1:9092: i/o timeout"},
+		build: metadataFailed, check: func(t *testing.T, fs []Finding) {
+			f := fs[0]
+			if f.Entity != (Entity{Kind: KindCluster, Cluster: "c"}) || len(fs) != 1 {
+				t.Errorf("%+v", fs)
+			}
+			if e := evidence(f, "metadata_error"); e.Text != "dial tcp 10.0.0.1:9092: i/o timeout" {
+				t.Errorf("%+v", e)
+			}
+			if e := evidence(f, "metadata_seconds"); e.Value != 10 {
+				t.Errorf("%+v", e)
+			}
+			for _, w := range []string{"network", "listeners", "credentials", "brokers"} {
+				if !strings.Contains(f.Fix, w) {
+					t.Errorf("fix lacks %q: %s", w, f.Fix)
+				}
+			}
+		}},
+	{name: "reachable", code: "cluster.unreachable", build: base},
+	{name: "other parts failed", code: "cluster.unreachable", build: func() *Input {
+		in := base()
+		in.Snapshot.Errors = []snapshot.PartError{{Part: "groups", Broker: -1, Error: "x"}, {Part: "metrics", Broker: 2, Error: "y"}}
+		return in
+	}},
+
 	{name: "two active", code: "cluster.controller_count", fires: true, sev: Critical, title: []string{"2 active controllers"},
 		build: func() *Input {
 			return withMetrics(base(), mActiveControllers+" 1", mActiveControllers+" 1", mActiveControllers+" 0")

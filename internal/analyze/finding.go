@@ -136,7 +136,24 @@ type Input struct {
 	Controllers []ControllerAt
 	Config      Config
 	Now         time.Time
+	// LagCycles is how many snapshots the lag tracker has evaluated since Gregor started (0:
+	// unknown, taken as enough). Below LagWarmCycles, group.lag and group.rebalances are
+	// skipped.
+	LagCycles int
+	// Watching is how long Gregor has watched this cluster (0: unknown, taken as long
+	// enough). Below EventWindow, the codes that count the last hour's events from memory
+	// (cluster.controller_moves, group.rebalances) are skipped.
+	Watching time.Duration
 }
+
+// LagWarmCycles is how many lag evaluations group.lag and group.rebalances need before they
+// can judge: the lag tracker's default window (lag.DefaultThresholds.Window). Before it a
+// lagging group cannot yet read WARN, and rebalances are counted over less than the hour.
+const LagWarmCycles = 10
+
+// EventWindow is the span the codes counting recent events from memory look back over; they
+// are skipped until Gregor has watched the cluster this long.
+const EventWindow = time.Hour
 
 // ControllerAt is which broker was the active controller at a time (-1 none).
 type ControllerAt struct {

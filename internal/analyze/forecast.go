@@ -3,8 +3,10 @@ package analyze
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
+	"github.com/gregor-kafka/gregor/internal/scrape"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
 
@@ -134,55 +136,94 @@ func checkDiskForecast(in *Input) []Finding {
 	return out
 }
 
-// checkNetwork holds each broker's bytes in+out per second (from the counter's history)
-// against NICBytesPerSec now and as forecast.
+// checkNetwork holds each broker's bytes in and bytes out per second (each from its counter's
+// history) against NICBytesPerSec, now and as forecast. A NIC is full duplex: each direction
+// has the whole capacity, so the busier direction is judged (max(in, out)), and the forecast
+// is the sooner of the two directions' lines reaching the capacity.
 func checkNetwork(in *Input) []Finding {
 	c := in.Config
 	nic := c.NICBytesPerSec
 	if nic <= 0 {
 		return nil
 	}
+	type direction struct {
+		name   string
+		metric string
+		cur    func(scrape.Metrics) (float64, bool)
+		ps     []Point
+		rate   float64
+		have   bool
+		eta    time.Duration
+		okEta  bool
+	}
 	var out []Finding
 	since, minSpan := in.Now.Add(-c.ForecastWindow), c.ForecastWindow/4
 	for _, b := range in.Snapshot.Brokers {
-		cur, ok := networkBytes(b.Metrics)
 		e := brokerEntity(in, b.ID)
-		ps := points(in, e.String(), HistNetworkBytes, since, cur, ok)
-		rates := counterRates(ps)
-		if len(rates) == 0 {
+		dirs := []direction{{name: "in", metric: HistNetworkIn, cur: networkIn}, {name: "out", metric: HistNetworkOut, cur: networkOut}}
+		var busiest, soonest *direction
+		for i := range dirs {
+			d := &dirs[i]
+			cur, ok := d.cur(b.Metrics)
+			d.ps = points(in, e.String(), d.metric, since, cur, ok)
+			rates := counterRates(d.ps)
+			if len(rates) == 0 {
+				continue
+			}
+			d.have, d.rate = true, rates[len(rates)-1].Value
+			if len(rates) >= minForecastPoints && span(rates) >= minSpan {
+				d.eta, d.okEta = ForecastFull(rates, nic, in.Now)
+			}
+			if busiest == nil || d.rate > busiest.rate {
+				busiest = d
+			}
+			if d.okEta && (soonest == nil || d.eta < soonest.eta) {
+				soonest = d
+			}
+		}
+		if busiest == nil {
 			continue
 		}
-		rate := rates[len(rates)-1].Value
+		rate := busiest.rate
 		share := rate / nic
-		eta, okEta := time.Duration(0), false
-		if len(rates) >= minForecastPoints && span(rates) >= minSpan {
-			eta, okEta = ForecastFull(rates, nic, in.Now)
-		}
-		soon := okEta && eta < c.DiskFullWarn
-		if share < c.NetworkWarn && !soon {
+		soon := soonest != nil && soonest.eta < c.DiskFullWarn
+		if !(share >= c.NetworkWarn) && !soon {
 			continue
 		}
 		sev := Warning
-		if share >= networkCrit || okEta && eta < c.DiskFullCrit {
+		if share >= networkCrit || soonest != nil && soonest.eta < c.DiskFullCrit {
 			sev = Critical
 		}
-		title := fmt.Sprintf("Broker %d network at %s of capacity (%s of %s)", b.ID, pct(share), fmtRate(rate), fmtRate(nic))
-		ev := []Evidence{
-			{Name: "network_bytes_per_sec", Value: rate, Threshold: c.NetworkWarn * nic, Unit: "bytes/s"},
-			{Name: "network_ratio", Value: share, Threshold: c.NetworkWarn, Unit: "ratio"},
-			{Name: "nic_bytes_per_sec", Value: nic, Unit: "bytes/s"},
+		var each []string
+		ev := []Evidence{{Name: "network_bytes_per_sec", Value: rate, Threshold: c.NetworkWarn * nic, Unit: "bytes/s",
+			Text: "the busier direction: " + busiest.name}}
+		for _, d := range dirs {
+			if d.have {
+				each = append(each, d.name+" "+fmtRate(d.rate))
+				ev = append(ev, Evidence{Name: "network_" + d.name + "_bytes_per_sec", Value: d.rate, Unit: "bytes/s"})
+			}
 		}
+		ev = append(ev, Evidence{Name: "network_ratio", Value: share, Threshold: c.NetworkWarn, Unit: "ratio"},
+			Evidence{Name: "nic_bytes_per_sec", Value: nic, Unit: "bytes/s", Text: "per direction (full duplex)"})
+		title := fmt.Sprintf("Broker %d network at %s of capacity (%s; NIC %s each way)", b.ID, pct(share), strings.Join(each, ", "), fmtRate(nic))
 		if soon {
-			title += ", saturated in " + fmtDur(eta)
-			ev = append(ev, Evidence{Name: "eta_seconds", Value: eta.Seconds(), Threshold: c.DiskFullWarn.Seconds(), Unit: "seconds",
-				Text: "saturated at " + in.Now.Add(eta).UTC().Format(time.RFC3339)})
+			title += fmt.Sprintf(", %s saturated in %s", soonest.name, fmtDur(soonest.eta))
+			ev = append(ev, Evidence{Name: "eta_seconds", Value: soonest.eta.Seconds(), Threshold: c.DiskFullWarn.Seconds(), Unit: "seconds",
+				Text: soonest.name + " saturated at " + in.Now.Add(soonest.eta).UTC().Format(time.RFC3339)})
 		}
 		f := newFinding(in, "broker.network_saturation", sev, e, title,
 			"Spread or cut the traffic: move leaders and partitions off this broker (broker.leader_skew), add "+
 				"brokers, compress on the producers (lz4 or zstd), let consumers fetch from the nearest replica "+
-				"(KIP-392, broker.rack), or give the broker a faster NIC. checks.nic_bytes_per_sec must be its real capacity.",
+				"(KIP-392, broker.rack), or give the broker a faster NIC. checks.nic_bytes_per_sec must be its real "+
+				"capacity in one direction.",
 			ev...)
-		out = append(out, window(f, ps))
+		f = window(f, busiest.ps)
+		for _, d := range dirs {
+			if d.have && d.ps[0].Time.Before(f.WindowFrom) {
+				f.WindowFrom = d.ps[0].Time
+			}
+		}
+		out = append(out, f)
 	}
 	return out
 }

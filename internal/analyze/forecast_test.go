@@ -50,18 +50,27 @@ func growing(usable int64) *Input {
 	return brokerHist(in, "1", HistLogDirUsed+"/data", line(t0.Add(-time.Hour), 6, time.Hour, 88*gib, 2*gib))
 }
 
-// netCounter is broker 1's bytes counter with interval rates r0 + i*dr (bytes/s) over 36
-// ten-minute intervals ending now: the history holds all but the last point, the broker's
-// metrics the last.
-func netCounter(in *Input, r0, dr float64) *Input {
-	ps := []Point{{t0.Add(-6 * time.Hour), 1e9}}
-	for i := 1; i <= 36; i++ {
-		prev := ps[len(ps)-1]
-		ps = append(ps, Point{prev.Time.Add(10 * time.Minute), prev.Value + (r0+float64(i)*dr)*600})
+// netCounter is broker 1's bytes-in counter with interval rates r0 + i*dr (bytes/s) over 36
+// ten-minute intervals ending now (see netTraffic), and no bytes out.
+func netCounter(in *Input, r0, dr float64) *Input { return netTraffic(in, r0, dr, 0, 0) }
+
+// netTraffic is broker 1's bytes-in and bytes-out counters, each with interval rates r0 +
+// i*dr (bytes/s) over 36 ten-minute intervals ending now: the history holds all but the last
+// point, the broker's metrics the last. The NIC is 100 MB/s.
+func netTraffic(in *Input, in0, inD, out0, outD float64) *Input {
+	counter := func(r0, dr float64) []Point {
+		ps := []Point{{t0.Add(-6 * time.Hour), 1e9}}
+		for i := 1; i <= 36; i++ {
+			prev := ps[len(ps)-1]
+			ps = append(ps, Point{prev.Time.Add(10 * time.Minute), prev.Value + (r0+float64(i)*dr)*600})
+		}
+		return ps
 	}
-	in.Snapshot.Brokers[0].Metrics = scrape.Metrics{mBytesIn: {{Value: ps[36].Value}}, mBytesOut: {{Value: 0}}}
+	psIn, psOut := counter(in0, inD), counter(out0, outD)
+	in.Snapshot.Brokers[0].Metrics = scrape.Metrics{mBytesIn: {{Value: psIn[36].Value}}, mBytesOut: {{Value: psOut[36].Value}}}
 	in.Config.NICBytesPerSec = 1e8
-	return brokerHist(in, "1", HistNetworkBytes, ps[:36])
+	in = brokerHist(in, "1", HistNetworkIn, psIn[:36])
+	return brokerHist(in, "1", HistNetworkOut, psOut[:36])
 }
 
 var forecastCases = []codeCase{
@@ -120,6 +129,37 @@ var forecastCases = []codeCase{
 	{name: "busy now", code: "broker.network_saturation", fires: true, sev: Warning, title: []string{"at 75% of capacity"},
 		build: func() *Input { return netCounter(base(), 75e6, 0) }},
 	{name: "quiet", code: "broker.network_saturation", build: func() *Input { return netCounter(base(), 30e6, 0) }},
+	// A NIC is full duplex: 40 MB/s in and 40 MB/s out is 40% of it, not 80%.
+	{name: "in and out each 40%", code: "broker.network_saturation", build: func() *Input { return netTraffic(base(), 40e6, 0, 40e6, 0) }},
+	{name: "in and out growing, each far from full", code: "broker.network_saturation", build: func() *Input {
+		// 20 MB/s each now, +0.25 MB/s per interval: each full in 320 intervals (53h20m), beyond
+		// disk_full_warn; their sum (40 MB/s, +0.5) would reach 100 MB/s in 20 h.
+		return netTraffic(base(), 11e6, 0.25e6, 11e6, 0.25e6)
+	}},
+	{name: "out busy", code: "broker.network_saturation", fires: true, sev: Warning, title: []string{"Broker 1 network at 75% of capacity", "in 9.5 MiB/s", "out 71.5 MiB/s"},
+		build: func() *Input { return netTraffic(base(), 10e6, 0, 75e6, 0) },
+		check: func(t *testing.T, fs []Finding) {
+			if e := evidence(fs[0], "network_bytes_per_sec"); e.Value != 75e6 || e.Threshold != 70e6 || e.Text != "the busier direction: out" {
+				t.Errorf("rate %+v", e)
+			}
+			if e := evidence(fs[0], "network_in_bytes_per_sec"); e.Value != 10e6 {
+				t.Errorf("in %+v", e)
+			}
+			if e := evidence(fs[0], "network_out_bytes_per_sec"); e.Value != 75e6 {
+				t.Errorf("out %+v", e)
+			}
+		}},
+	// In flat at 50 MB/s, out 20 MB/s + 1 MB/s per interval: out saturates first, in 7h20m.
+	{name: "out saturates first", code: "broker.network_saturation", fires: true, sev: Critical, title: []string{"at 56% of capacity", "out saturated in 7h20m"},
+		build: func() *Input { return netTraffic(base(), 50e6, 0, 20e6, 1e6) },
+		check: func(t *testing.T, fs []Finding) {
+			if e := evidence(fs[0], "eta_seconds"); e.Value != 7*3600+20*60 || !strings.HasPrefix(e.Text, "out saturated at") {
+				t.Errorf("eta %+v", e)
+			}
+			if !fs[0].WindowFrom.Equal(t0.Add(-6 * time.Hour)) {
+				t.Errorf("window %v", fs[0].WindowFrom)
+			}
+		}},
 	{name: "no NIC capacity", code: "broker.network_saturation", build: func() *Input {
 		in := netCounter(base(), 20e6, 1e6)
 		in.Config.NICBytesPerSec = 0

@@ -52,11 +52,29 @@ type Health struct {
 	Groups  map[string]Score `json:"groups"`
 }
 
-// partitionCodes are cluster findings that also take from each topic they affect.
-var partitionCodes = map[string]func(t *snapshot.TopicStats) (int, string){
-	"cluster.offline_partitions": func(t *snapshot.TopicStats) (int, string) { return t.Offline, "offline" },
-	"cluster.under_min_isr":      func(t *snapshot.TopicStats) (int, string) { return t.UnderMinISR, "under min.insync.replicas" },
-	"cluster.under_replicated":   func(t *snapshot.TopicStats) (int, string) { return t.UnderReplicated, "under-replicated" },
+// partitionCodes are cluster findings that also take from each topic they affect: how many
+// of the topic's partitions they concern, and the severity of the topic's deduction, judged
+// on the topic's own partitions (never above the cluster finding's).
+var partitionCodes = map[string]func(t *snapshot.Topic) (int, string, Severity){
+	"cluster.offline_partitions": func(t *snapshot.Topic) (int, string, Severity) { return t.Stats.Offline, "offline", Critical },
+	"cluster.under_min_isr": func(t *snapshot.Topic) (int, string, Severity) {
+		return t.Stats.UnderMinISR, "under min.insync.replicas", Critical
+	},
+	"cluster.under_replicated": func(t *snapshot.Topic) (int, string, Severity) {
+		return t.Stats.UnderReplicated, "under-replicated", underReplicatedSeverity(t)
+	},
+}
+
+// underReplicatedSeverity is a topic's share of cluster.under_replicated: critical when one
+// of its under-replicated partitions is down to a single in-sync copy (or none), as the
+// cluster finding is; else a warning.
+func underReplicatedSeverity(t *snapshot.Topic) Severity {
+	for _, p := range t.Partitions {
+		if p != nil && singleCopy(p) {
+			return Critical
+		}
+	}
+	return Warning
 }
 
 type scoreAcc struct {
@@ -122,8 +140,8 @@ func Scores(in *Input, findings []Finding) Health {
 			cluster.add(f.Severity, f.Code, f.Title)
 			if affected := partitionCodes[f.Code]; affected != nil {
 				for name, t := range s.Topics {
-					if n, what := affected(&t.Stats); n > 0 {
-						accs[KindTopic][name].add(f.Severity, f.Code, plural(n, what+" partition", what+" partitions"))
+					if n, what, sev := affected(t); n > 0 {
+						accs[KindTopic][name].add(min(sev, f.Severity), f.Code, plural(n, what+" partition", what+" partitions"))
 					}
 				}
 			}

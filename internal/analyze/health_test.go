@@ -59,3 +59,52 @@ func TestHealthOfUnknownEntity(t *testing.T) {
 		t.Fatalf("%+v %+v", h.Groups["gone"], h.Cluster)
 	}
 }
+
+// A topic's share of a partition-state finding is judged on its own partitions: only a topic
+// with a partition down to a single in-sync copy takes the critical weight of
+// cluster.under_replicated, the others a warning's.
+func TestTopicHealthOwnSeverity(t *testing.T) {
+	isr := func(topic string, p, n int) func(in *Input) {
+		return func(in *Input) {
+			pp := in.Snapshot.Topics[topic].Partitions[p]
+			pp.ISR = pp.ISR[:n]
+		}
+	}
+	for _, c := range []struct {
+		name   string
+		change []func(in *Input)
+		want   map[string][]string // topic -> explain
+	}{
+		{"one follower out", []func(*Input){isr("orders", 0, 2)},
+			map[string][]string{"orders": {"-10: 1 under-replicated partition"}, "payments": nil}},
+		{"single copy elsewhere", []func(*Input){isr("orders", 0, 2), isr("orders", 1, 2), isr("payments", 0, 1)},
+			map[string][]string{
+				"orders":   {"-10: 2 under-replicated partitions"},
+				"payments": {"-30: 1 under min.insync.replicas partition", "-30: 1 under-replicated partition"}}},
+		{"single copy here", []func(*Input){isr("orders", 0, 2), isr("orders", 1, 1)},
+			map[string][]string{
+				"orders":   {"-30: 1 under min.insync.replicas partition", "-30: 2 under-replicated partitions"},
+				"payments": nil}},
+		{"offline", []func(*Input){func(in *Input) {
+			p := in.Snapshot.Topics["payments"].Partitions[2]
+			p.Leader, p.ISR = -1, nil
+		}, isr("orders", 3, 2)},
+			map[string][]string{
+				"orders": {"-10: 1 under-replicated partition"},
+				"payments": {"-30: 1 offline partition", "-30: 1 under min.insync.replicas partition",
+					"-30: 1 under-replicated partition"}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := base()
+			for _, f := range c.change {
+				f(in)
+			}
+			r := Analyze(derive(in))
+			for topic, want := range c.want {
+				if got := r.Health.Topics[topic].Explain(); !slices.Equal(got, want) {
+					t.Errorf("%s: %q, want %q (findings %q)", topic, got, want, titles(r.Findings))
+				}
+			}
+		})
+	}
+}

@@ -57,11 +57,12 @@ var (
 // History metric names the checks read (entity names as Entity.String: "broker:<cluster>/<id>",
 // "topic:<cluster>/<topic>"). BrokerSeries gives the broker values to record.
 const (
-	HistDiskUsed         = "disk_used_bytes"     // broker: bytes of its replicas, all log dirs
-	HistLogDirUsed       = "logdir_used_bytes:"  // broker: + log dir path, bytes of its replicas
-	HistNetworkBytes     = "network_bytes_total" // broker: counter, bytes in+out incl. replication
-	HistISRShrinks       = "isr_shrinks_total"   // broker: counter
-	HistGCSeconds        = "gc_seconds_total"    // broker: counter, all collectors
+	HistDiskUsed         = "disk_used_bytes"         // broker: bytes of its replicas, all log dirs
+	HistLogDirUsed       = "logdir_used_bytes:"      // broker: + log dir path, bytes of its replicas
+	HistNetworkIn        = "network_in_bytes_total"  // broker: counter, bytes in + replication bytes in
+	HistNetworkOut       = "network_out_bytes_total" // broker: counter, bytes out + replication bytes out
+	HistISRShrinks       = "isr_shrinks_total"       // broker: counter
+	HistGCSeconds        = "gc_seconds_total"        // broker: counter, all collectors
 	HistFetchConversions = "fetch_conversions_total"
 	HistMessagesIn       = "messages_in_per_sec" // topic
 	HistBytesIn          = "bytes_in_per_sec"    // topic
@@ -77,9 +78,12 @@ func BrokerSeries(b *snapshot.Broker) map[string]float64 {
 			out[HistLogDirUsed+d.Path] = float64(d.UsedBytes)
 		}
 	}
-	m := b.Metrics
-	if v, ok := networkBytes(m); ok {
-		out[HistNetworkBytes] = v
+	m, _ := finiteMetrics(b.Metrics) // NaN and ±Inf would poison a counter's history
+	if v, ok := networkIn(m); ok {
+		out[HistNetworkIn] = v
+	}
+	if v, ok := networkOut(m); ok {
+		out[HistNetworkOut] = v
 	}
 	if v, ok := m.Sum(mISRShrinks); ok {
 		out[HistISRShrinks] = v
@@ -103,16 +107,22 @@ func brokerWide(m scrape.Metrics, name string) (sum float64, ok bool) {
 	return sum, ok
 }
 
-// networkBytes is bytes in + out, client and replication traffic, as a counter.
-func networkBytes(m scrape.Metrics) (float64, bool) {
-	var sum float64
-	var any bool
-	for _, n := range []string{mBytesIn, mBytesOut, mReplBytesIn, mReplBytesOut} {
-		if v, ok := brokerWide(m, n); ok {
-			sum, any = sum+v, true
+// networkIn is the bytes the broker received, from clients and replication (followers
+// fetching from leaders elsewhere), as a counter. A NIC is full duplex: in and out each have
+// its capacity, so they are kept apart.
+func networkIn(m scrape.Metrics) (float64, bool) { return brokerWideSum(m, mBytesIn, mReplBytesIn) }
+
+// networkOut is the bytes the broker sent, to consumers and to followers, as a counter.
+func networkOut(m scrape.Metrics) (float64, bool) { return brokerWideSum(m, mBytesOut, mReplBytesOut) }
+
+// brokerWideSum adds the broker-wide meters of names; ok is false when none is present.
+func brokerWideSum(m scrape.Metrics, names ...string) (sum float64, ok bool) {
+	for _, n := range names {
+		if v, found := brokerWide(m, n); found {
+			sum, ok = sum+v, true
 		}
 	}
-	return sum, any
+	return sum, ok
 }
 
 // first returns the first of names present with labels match.

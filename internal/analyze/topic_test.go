@@ -28,6 +28,16 @@ func idleHistory(in *Input, topic string, since time.Duration) *Input {
 	return in
 }
 
+// steady gives every topic 1 MiB/s per partition: rates are known (not a first cycle, where
+// the rate codes are skipped) and high enough that a week of retention.ms keeps more than
+// the retention.bytes of these cases, so retention.bytes is the bound.
+func steady(in *Input) *Input {
+	for name := range in.Snapshot.Topics {
+		setRates(in.Snapshot, name, mib)
+	}
+	return in
+}
+
 // The base cluster holds 3 × (100 + 800) GiB = 2700 GiB of room for replicas.
 var topicCases = []codeCase{
 	{name: "rf 2", code: "topic.durability_risk", fires: true, sev: Warning, title: []string{"Topic logs: replication factor 2"},
@@ -82,9 +92,9 @@ var topicCases = []codeCase{
 	{name: "durable defaults", code: "cluster.durability_defaults", build: base},
 
 	{name: "retention.bytes beyond the disks", code: "topic.retention_exceeds_disk", fires: true, sev: Critical, title: []string{"Topic orders retention keeps 3.5 TiB", "of the cluster's 2.6 TiB"},
-		build: func() *Input { return retentionBytes(base(), "orders", 200*gib) }},
+		build: func() *Input { return steady(retentionBytes(base(), "orders", 200*gib)) }},
 	{name: "retention.bytes at 87%", code: "topic.retention_exceeds_disk", fires: true, sev: Warning, title: []string{"87%"},
-		build: func() *Input { return retentionBytes(base(), "orders", 130*gib) }},
+		build: func() *Input { return steady(retentionBytes(base(), "orders", 130*gib)) }},
 	{name: "a week at 10 MiB/s", code: "topic.retention_exceeds_disk", fires: true, sev: Critical, title: []string{"17.3 TiB"},
 		build: func() *Input {
 			in := base()
@@ -98,6 +108,7 @@ var topicCases = []codeCase{
 	}},
 	{name: "compacted", code: "topic.retention_exceeds_disk", build: func() *Input {
 		in := retentionBytes(base(), "orders", 200*gib)
+		setRates(in.Snapshot, "orders", mib) // rates known
 		return topicConfig(in, "orders", "cleanup.policy", "compact", "dynamic_topic")
 	}},
 	{name: "unbounded, no rates", code: "topic.retention_exceeds_disk", build: base},
@@ -105,7 +116,7 @@ var topicCases = []codeCase{
 	{name: "together", code: "cluster.retention_exceeds_disk", fires: true, sev: Warning, title: []string{"Retention of all topics keeps 2.8 TiB", "more than the 2.6 TiB"},
 		build: func() *Input {
 			in := retentionBytes(base(), "orders", 80*gib)
-			return retentionBytes(in, "payments", 160*gib)
+			return steady(retentionBytes(in, "payments", 160*gib))
 		}, check: func(t *testing.T, fs []Finding) {
 			if e := evidence(fs[0], "largest"); e.Text != "orders 1.4 TiB, payments 1.4 TiB" {
 				t.Errorf("largest %q", e.Text)
@@ -113,7 +124,7 @@ var topicCases = []codeCase{
 		}},
 	{name: "fits", code: "cluster.retention_exceeds_disk", build: func() *Input {
 		in := retentionBytes(base(), "orders", 50*gib)
-		return retentionBytes(in, "payments", 100*gib)
+		return steady(retentionBytes(in, "payments", 100*gib))
 	}},
 }
 
@@ -132,6 +143,7 @@ var trafficCases = []codeCase{
 			}
 			p := in.Snapshot.Topics["orders"].Partitions[3]
 			p.ReplicaBytes[p.Leader] = 10 * gib
+			in.Snapshot.Rates = true // known, and 0
 			return in
 		}},
 	{name: "too small to matter", code: "topic.hot_partition", build: func() *Input {
@@ -208,12 +220,14 @@ var trafficCases = []codeCase{
 			in := base()
 			addTopic(in.Snapshot, "dead-letter-payments", 1, 3)
 			in.History = hist{}.set("topic:c/dead-letter-payments", HistMessagesIn, []Point{{t0.Add(-30 * time.Minute), 2}, {t0, 0}})
+			in.Snapshot.Rates = true // known, and 0 now
 			return in
 		}},
 	{name: "quiet", code: "topic.dead_letter", build: func() *Input {
 		in := base()
 		addTopic(in.Snapshot, "orders.DLQ", 1, 3)
 		in.History = hist{}.set("topic:c/orders.DLQ", HistMessagesIn, []Point{{t0.Add(-2 * time.Hour), 2}, {t0, 0}})
+		in.Snapshot.Rates = true // known, and 0 now
 		return in
 	}},
 	{name: "not a dead-letter topic", code: "topic.dead_letter", build: func() *Input {

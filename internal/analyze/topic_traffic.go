@@ -128,6 +128,8 @@ func consumed(s *snapshot.Snapshot) map[string]bool {
 
 // checkUnused: no writes for UnusedAfter (every messages_in_per_sec point of a history that
 // covers the span is 0) and no group consuming. Internal and "_"-prefixed topics are left out.
+// The history query (UnusedAfter long, one per topic) is the last test, made only for topics
+// the snapshot cannot clear: no writes now (or rates unknown) and no group.
 func checkUnused(in *Input) []Finding {
 	s := in.Snapshot
 	after := in.Config.UnusedAfter
@@ -148,7 +150,7 @@ func checkUnused(in *Input) []Finding {
 			continue
 		}
 		e := topicEntity(in, name)
-		ps := in.History.Points(e.String(), HistMessagesIn, since)
+		ps := history(in, e.String(), HistMessagesIn, since)
 		if len(ps) == 0 || ps[0].Time.Sub(since) > after/10 {
 			continue // the history does not reach back far enough
 		}
@@ -195,7 +197,7 @@ func checkDeadLetter(in *Input) []Finding {
 		rate := t.Stats.MessagesInPerSec
 		var ps []Point
 		if rate <= 0 && in.History != nil {
-			ps = in.History.Points(topicEntity(in, name).String(), HistMessagesIn, in.Now.Add(-deadWindow))
+			ps = history(in, topicEntity(in, name).String(), HistMessagesIn, in.Now.Add(-deadWindow))
 			for _, p := range ps {
 				rate = math.Max(rate, p.Value)
 			}

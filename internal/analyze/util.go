@@ -29,6 +29,34 @@ func newFinding(in *Input, code string, sev Severity, e Entity, title, fix strin
 	return Finding{Code: code, Severity: sev, Entity: e, Title: title, Evidence: ev, WindowFrom: t, WindowTo: t, Fix: fix}
 }
 
+// dropNonFinite removes from the findings' evidence every value that is NaN or ±Inf, and
+// clears such thresholds, so that no finding carries a number JSON cannot encode (the
+// findings are served and stored as JSON). The snapshot's metrics and the history are
+// already filtered; this catches what a check computes or parses (a config "inf").
+func dropNonFinite(fs []Finding) {
+	for i := range fs {
+		f := &fs[i]
+		clean := true
+		for _, e := range f.Evidence {
+			clean = clean && finite(e.Value) && finite(e.Threshold)
+		}
+		if clean {
+			continue
+		}
+		ev := make([]Evidence, 0, len(f.Evidence))
+		for _, e := range f.Evidence {
+			if !finite(e.Value) {
+				continue
+			}
+			if !finite(e.Threshold) {
+				e.Threshold = 0
+			}
+			ev = append(ev, e)
+		}
+		f.Evidence = ev
+	}
+}
+
 // window sets a finding's window to the span of ps (and the snapshot).
 func window(f Finding, ps []Point) Finding {
 	if len(ps) > 0 {
@@ -40,14 +68,36 @@ func window(f Finding, ps []Point) Finding {
 	return f
 }
 
-// points is entity's metric since since, oldest first, with cur appended at the snapshot's
-// time when set and newer than the history (which may already hold this snapshot).
-func points(in *Input, entity, metric string, since time.Time, cur float64, haveCur bool) []Point {
-	var ps []Point
-	if in.History != nil {
-		ps = in.History.Points(entity, metric, since)
+// finite reports whether v is neither NaN nor ±Inf.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// history is entity's metric since since from in.History, oldest first, without NaN or ±Inf
+// points (a store may hold them from before scrape.Parse dropped them).
+func history(in *Input, entity, metric string, since time.Time) []Point {
+	if in.History == nil {
+		return nil
 	}
-	if haveCur && (len(ps) == 0 || in.Snapshot.Time.After(ps[len(ps)-1].Time)) {
+	ps := in.History.Points(entity, metric, since)
+	for i, p := range ps {
+		if !finite(p.Value) {
+			out := append([]Point(nil), ps[:i]...)
+			for _, q := range ps[i+1:] {
+				if finite(q.Value) {
+					out = append(out, q)
+				}
+			}
+			return out
+		}
+	}
+	return ps
+}
+
+// points is entity's metric since since, oldest first, with cur appended at the snapshot's
+// time when set (and finite) and newer than the history (which may already hold this
+// snapshot).
+func points(in *Input, entity, metric string, since time.Time, cur float64, haveCur bool) []Point {
+	ps := history(in, entity, metric, since)
+	if haveCur && finite(cur) && (len(ps) == 0 || in.Snapshot.Time.After(ps[len(ps)-1].Time)) {
 		ps = append(ps[:len(ps):len(ps)], Point{Time: in.Snapshot.Time, Value: cur})
 	}
 	return ps

@@ -27,9 +27,9 @@ type Checks struct {
 	// volume's (a volume shared with other data, a quota; or a test): usage and the disk-full
 	// forecast are held against it.
 	LogDirCapacityBytes float64 `yaml:"log_dir_capacity_bytes"`
-	// NICBytesPerSec is each broker's network capacity in bytes/s (0: no network check);
-	// in+out above NetworkWarn (0.7) of it warns, and a forecast of reaching it within
-	// DiskFullWarn too.
+	// NICBytesPerSec is each broker's network capacity in bytes/s in one direction (NICs
+	// are full duplex; 0: no network check); the busier of in and out above NetworkWarn (0.7)
+	// of it warns, and a forecast of reaching it within DiskFullWarn too.
 	NICBytesPerSec float64 `yaml:"nic_bytes_per_sec"`
 	NetworkWarn    float64 `yaml:"network_warn"`
 	// SkewMax: a broker's leaders or replicas further than this share from the mean warn (0.2).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -71,7 +72,11 @@ func Fetch(ctx context.Context, hc *http.Client, url string) (Metrics, error) {
 	return m, nil
 }
 
-// Parse reads the Prometheus text exposition format.
+// Parse reads the Prometheus text exposition format. Samples whose value is NaN or ±Inf are
+// dropped (a metric left without samples is absent): the exposition allows them (an empty
+// summary's quantiles are NaN, a gauge may be +Inf), but no check can judge them, they
+// would pass threshold comparisons (NaN < x and NaN >= x are both false) and they make
+// encoding/json fail wherever they end up.
 func Parse(r io.Reader) (Metrics, error) {
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(r)
@@ -83,6 +88,9 @@ func Parse(r io.Reader) (Metrics, error) {
 		for _, m := range f.GetMetric() {
 			labels := labelMap(m.GetLabel())
 			add := func(n string, extra map[string]string, v float64) {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return
+				}
 				l := labels
 				if len(extra) > 0 {
 					l = make(map[string]string, len(labels)+len(extra))

@@ -2,6 +2,7 @@ package scrape
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -59,5 +60,75 @@ func TestFetchErrors(t *testing.T) {
 	}
 	if _, err := Fetch(context.Background(), srv.Client(), srv.URL+"/bad"); err == nil {
 		t.Fatal("garbage accepted")
+	}
+}
+
+// NaN and ±Inf samples are dropped; a metric left without samples is absent.
+func TestParseDropsNonFinite(t *testing.T) {
+	const text = `# TYPE idle gauge
+idle{broker="1"} NaN
+idle{broker="2"} 0.5
+# TYPE only_nan gauge
+only_nan NaN
+# TYPE up gauge
+up{side="pos"} +Inf
+up{side="neg"} -Inf
+# TYPE bytes_total counter
+bytes_total NaN
+# TYPE rpc summary
+rpc{quantile="0.5"} NaN
+rpc{quantile="0.99"} 7
+rpc_sum NaN
+rpc_count 0
+# TYPE lat histogram
+lat_bucket{le="1"} 2
+lat_bucket{le="+Inf"} 3
+lat_sum +Inf
+lat_count 3
+# TYPE raw untyped
+raw NaN
+`
+	m, err := Parse(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		match   map[string]string
+		present bool
+		value   float64
+	}{
+		{"idle", map[string]string{"broker": "1"}, false, 0},
+		{"idle", map[string]string{"broker": "2"}, true, 0.5},
+		{"only_nan", nil, false, 0},
+		{"up", nil, false, 0},
+		{"bytes_total", nil, false, 0},
+		{"rpc", map[string]string{"quantile": "0.5"}, false, 0},
+		{"rpc", map[string]string{"quantile": "0.99"}, true, 7},
+		{"rpc_sum", nil, false, 0},
+		{"rpc_count", nil, true, 0},
+		{"lat_bucket", map[string]string{"le": "+Inf"}, true, 3}, // an infinite bound, a finite count
+		{"lat_sum", nil, false, 0},
+		{"raw", nil, false, 0},
+	} {
+		v, ok := m.Get(c.name, c.match)
+		if ok != c.present || v != c.value {
+			t.Errorf("%s%v = %v, %v; want %v, %v", c.name, c.match, v, ok, c.value, c.present)
+		}
+	}
+	for _, name := range []string{"only_nan", "up", "bytes_total", "rpc_sum", "lat_sum", "raw"} {
+		if _, ok := m[name]; ok {
+			t.Errorf("%s present without a finite sample", name)
+		}
+	}
+	if n := len(m["idle"]); n != 1 {
+		t.Errorf("idle has %d samples, want 1", n)
+	}
+	for name, ss := range m {
+		for _, s := range ss {
+			if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
+				t.Errorf("%s%v = %v", name, s.Labels, s.Value)
+			}
+		}
 	}
 }
