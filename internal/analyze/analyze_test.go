@@ -159,3 +159,13 @@ func TestAnalyzeEdges(t *testing.T) {
 		}
 	}
 }
+
+// Numbers in titles round to one decimal below 100 (a rate of 0.9989/s is "1", not "0") and
+// group thousands above.
+func TestNum(t *testing.T) {
+	for v, want := range map[float64]string{0.9989: "1", 0.04: "0", 0.25: "0.3", 12.34: "12.3", 99.96: "100", 1234567: "1,234,567", -2.5: "-2.5"} {
+		if got := num(v); got != want {
+			t.Errorf("num(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

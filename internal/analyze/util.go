@@ -188,6 +188,9 @@ func pct(r float64) string {
 func num(v float64) string {
 	neg := v < 0
 	v = math.Abs(v)
+	if v < 100 {
+		v = math.Round(v*10) / 10 // 0.9989 is "1", not "0"
+	}
 	ip := math.Trunc(v)
 	s := strconv.FormatFloat(ip, 'f', 0, 64)
 	for i := len(s) - 3; i > 0; i -= 3 {
