@@ -462,6 +462,169 @@ async function main() {
     await screenshot(page, 'group-billing-lag', 17);
   });
 
+  // ---- Health scores, findings, alerts and silences (docs/checks.md, docs/alerting.md) ----
+  // The API is asked first, so a failure says whether the server or the UI is at fault.
+  const apiGet = async (path) => {
+    const r = await page.request.get(base + path.replace(/^\//, ''));
+    assert(r.ok(), `GET ${path}: HTTP ${r.status()} ${await r.text()}`);
+    return r.json();
+  };
+  const csrf = async () => (await apiGet('/api/v1/auth/me')).csrf_token;
+  const sevRank = { info: 0, warning: 1, critical: 2 };
+  const billingKey = 'group:demo/billing';
+  const viewer = { user: 'e2e-viewer', password: 'e2e-viewer-password' };
+
+  await test('findings page: worst first, evidence and fix, filters, entity links', async () => {
+    const api = await apiGet('/api/v1/findings?cluster=demo&kind=group&entity=billing');
+    assert(api.items?.length === 1 && api.items[0].code === 'group.lag' && api.items[0].fix, `API: billing has a group.lag finding with a fix: ${JSON.stringify(api).slice(0, 300)}`);
+    await page.goto(base + 'findings');
+    await page.getByTestId('finding').first().waitFor();
+    const sevs = await page.getByTestId('finding').evaluateAll((els) => els.map((e) => e.getAttribute('data-severity')));
+    assert(sevs.length >= 1, 'at least one finding');
+    assert(sevs.every((s, i) => i === 0 || sevRank[sevs[i - 1]] >= sevRank[s]), `worst first: ${sevs}`);
+    const total = Number((await page.getByTestId('findings-total').innerText()).replace(/\D/g, ''));
+    assert(total === sevs.length, `total ${total} = ${sevs.length} listed`);
+    const item = page.locator(`[data-testid="finding"][data-key="group.lag|${billingKey}"]`);
+    await item.getByTestId('toggle').click();
+    const fix = await item.getByTestId('fix').innerText();
+    assert(fix.includes(api.items[0].fix.slice(0, 40)), `fix shown: ${fix}`);
+    assert(/lag_messages = [\d,]+ messages/.test(await item.getByTestId('evidence').innerText()), 'evidence shown as name = value unit');
+    await screenshot(page, 'findings', 18);
+    await page.getByTestId('findings-severity').getByText('Critical').click();
+    await page.waitForURL(/severity=critical/);
+    await page.waitForFunction(() => {
+      const s = [...document.querySelectorAll('[data-testid="finding"]')].map((e) => e.getAttribute('data-severity'));
+      return s.length > 0 ? s.every((x) => x === 'critical') : !!document.querySelector('[data-testid="findings-list"]');
+    });
+    await page.goto(base + 'findings?kind=group&q=billing');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="finding"]').length === 1);
+    await page.getByTestId('finding').getByRole('link', { name: 'billing' }).click();
+    await page.waitForURL(/\/clusters\/demo\/groups\/billing$/);
+  });
+
+  await test('health: cluster score with deductions, per broker, on the group and topic pages', async () => {
+    const h = (await apiGet('/api/v1/health?cluster=demo')).clusters?.[0];
+    assert(h && typeof h.score?.score === 'number', `API: cluster score: ${JSON.stringify(h).slice(0, 200)}`);
+    await page.goto(base + 'clusters/demo');
+    const panel = page.getByTestId('health-panel');
+    await panel.waitFor();
+    const el = panel.getByTestId('health-score');
+    const score = Number(await el.getAttribute('data-score'));
+    const color = await el.getAttribute('data-color');
+    assert(score >= 0 && score <= 100 && String(score) === (await el.innerText()).trim(), `score ${score}`);
+    assert(color === (score >= 80 ? 'green' : score >= 50 ? 'yellow' : 'red'), `colour ${color} for ${score}`);
+    const deductions = await panel.getByTestId('deductions').locator('li').allInnerTexts();
+    if (score < 100) assert(deductions.length > 0 && deductions.every((d) => /^-\d+\s*\S/.test(d.trim())), `deductions: ${deductions}`);
+    const brokers = await page.getByTestId('broker-health').evaluateAll((els) => els.map((e) => e.getAttribute('data-score')));
+    assert(brokers.length === 3 && brokers.every((s) => /^\d+$/.test(s)), `broker scores: ${brokers}`);
+    await page.getByTestId('broker-health').first().hover();
+    const tip = page.getByRole('tooltip');
+    await tip.waitFor();
+    log('broker 0 health tooltip:', (await tip.innerText()).replace(/\s+/g, ' '));
+    await page.mouse.move(0, 0);
+    await fits('brokers-table');
+    await screenshot(page, 'cluster-health', 19);
+
+    await page.goto(base + 'clusters/demo/groups/billing');
+    const gp = page.getByTestId('entity-health');
+    await gp.getByTestId('health-panel').waitFor();
+    const gs = Number(await gp.getByTestId('health-score').first().getAttribute('data-score'));
+    assert(gs < 100, `billing loses points (${gs})`);
+    assert((await gp.getByTestId('deductions').innerText()).includes('billing'), 'the deduction names billing');
+    const f = gp.getByTestId('finding');
+    await f.first().waitFor();
+    assert((await f.first().getAttribute('data-code')) === 'group.lag', 'the group.lag finding on the group page');
+    await f.first().getByTestId('toggle').click();
+    assert((await f.first().getByTestId('fix').innerText()).length > 20, 'its fix');
+    await page.goto(base + 'clusters/demo/topics/orders');
+    await page.getByTestId('entity-health').getByTestId('health-panel').waitFor();
+    const ts = Number(await page.getByTestId('entity-health').getByTestId('health-score').first().getAttribute('data-score'));
+    assert(ts >= 0 && ts <= 100, `topic score ${ts}`);
+  });
+
+  let billingAlert;
+  await test('alerts: the stopped group billing fires (API first, then the page)', async () => {
+    const end = Date.now() + 30000;
+    for (;;) {
+      const items = (await apiGet('/api/v1/alerts?state=firing')).items ?? [];
+      billingAlert = items.find((a) => a.labels?.alertname === 'group.lag' && a.labels?.entity === billingKey);
+      if (billingAlert || Date.now() > end) break;
+      await page.waitForTimeout(500);
+    }
+    assert(billingAlert, 'API: a firing group.lag alert for billing within 30 s');
+    log(`billing alert: ${billingAlert.severity} ${billingAlert.state} "${billingAlert.title}"`);
+    const t = await csrf();
+    // A silence left over from an earlier run against the same server would hide the button.
+    if (billingAlert.silenced_by) await page.request.delete(base + `api/v1/silences/${billingAlert.silenced_by}`, { headers: { 'X-CSRF-Token': t } });
+    // A viewer for the last test (409 when it exists from an earlier run).
+    const u = await page.request.post(base + 'api/v1/users', { headers: { 'X-CSRF-Token': t }, data: { name: viewer.user, password: viewer.password, role: 'viewer' } });
+    assert(u.status() === 201 || u.status() === 409, `create viewer: ${u.status()} ${await u.text()}`);
+    await page.goto(base + 'alerts');
+    const a = page.locator(`[data-testid="alert"][data-alertname="group.lag"][data-entity="${billingKey}"]`);
+    await a.waitFor();
+    assert((await a.getAttribute('data-state')) === 'firing' && (await a.getAttribute('data-silenced')) === 'false', 'firing, not silenced');
+    assert((await a.getByTestId('severity').innerText()).toLowerCase() === billingAlert.severity, 'severity');
+    const labels = await a.getByTestId('alert-labels').innerText();
+    assert(labels.includes('alertname=group.lag') && labels.includes(`entity=${billingKey}`), `labels: ${labels}`);
+    assert(/^firing for /.test(await a.getByTestId('alert-since').innerText()), 'since');
+    await a.getByTestId('toggle').click();
+    assert((await a.getByTestId('evidence').innerText()).length > 10, 'evidence');
+    assert((await a.getByTestId('fix').innerText()).length > 20, 'fix');
+    assert(Number(await page.getByTestId('count-firing').innerText()) >= 1, 'firing count');
+    assert((await page.getByTestId('nav-firing-count').count()) === 1, 'the navigation counts firing alerts');
+    await screenshot(page, 'alerts', 20);
+  });
+
+  let silenceId;
+  await test('alerts: silence billing from its alert (prefilled form, API error shown), then it shows silenced', async () => {
+    assert(billingAlert, 'needs the firing alert');
+    const a = page.locator(`[data-testid="alert"][data-fingerprint="${billingAlert.fingerprint}"]`);
+    await a.getByTestId('silence-button').click();
+    const form = page.getByTestId('silence-form');
+    await form.waitFor();
+    const names = await form.getByTestId('matcher-name').evaluateAll((els) => els.map((e) => e.value));
+    const values = await form.getByTestId('matcher-value').evaluateAll((els) => els.map((e) => e.value));
+    assert(JSON.stringify(names) === '["alertname","cluster","entity"]' && JSON.stringify(values) === `["group.lag","demo","${billingKey}"]`, `prefilled: ${names} ${values}`);
+    // A bad duration: the API refuses it and its message is shown.
+    await form.getByTestId('silence-duration').fill('soon');
+    await form.getByTestId('silence-comment').fill('e2e: billing is retired');
+    await form.getByTestId('silence-submit').click();
+    const err = form.getByTestId('silence-error');
+    await err.waitFor();
+    assert(/duration/.test(await err.innerText()), `API error shown: ${await err.innerText()}`);
+    await screenshot(page, 'silence-form-error', 21);
+    await form.getByTestId('silence-duration').fill('2h');
+    await form.getByTestId('silence-submit').click();
+    await page.getByTestId('silence-notice').waitFor();
+    await form.waitFor({ state: 'detached' });
+    await page.waitForFunction((fp) => document.querySelector(`[data-testid="alert"][data-fingerprint="${fp}"]`)?.getAttribute('data-silenced') === 'true', billingAlert.fingerprint);
+    silenceId = await a.getByTestId('silenced-badge').getAttribute('data-silence');
+    const api = (await apiGet('/api/v1/alerts?silenced=true')).items ?? [];
+    assert(api.some((x) => x.fingerprint === billingAlert.fingerprint && x.silenced_by === silenceId), `API: billing silenced by ${silenceId}`);
+    assert((await a.getByTestId('silence-button').count()) === 0, 'no Silence button once silenced');
+    await screenshot(page, 'alert-silenced', 22);
+  });
+
+  await test('alerts: the silence is listed active, and Expire ends it', async () => {
+    assert(silenceId, 'needs the silence');
+    await page.locator(`[data-testid="alert"][data-fingerprint="${billingAlert.fingerprint}"]`).getByTestId('silenced-badge').click();
+    await page.waitForURL(/tab=silences/);
+    const row = page.locator(`[data-testid="silences-table"] [role="row"][data-key="${silenceId}"]`);
+    await row.waitFor();
+    assert((await row.getByTestId('silence-state').getAttribute('data-state')) === 'active', 'active');
+    assert((await row.getByTestId('silence-matchers').innerText()).includes(`entity="${billingKey}"`), 'matchers listed');
+    assert((await row.innerText()).includes('e2e: billing is retired'), 'comment listed');
+    await screenshot(page, 'silences', 23);
+    await row.getByTestId('expire-silence').click();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="silences-table"] [data-key="${id}"] [data-testid="silence-state"]`)?.getAttribute('data-state') === 'expired', silenceId);
+    const s = ((await apiGet('/api/v1/silences')).items ?? []).find((x) => x.id === silenceId);
+    assert(s?.state === 'expired' && s.expired_by === 'admin', `API: expired by admin: ${JSON.stringify(s)}`);
+    await page.getByTestId('tab-firing').click();
+    const a = page.locator(`[data-testid="alert"][data-fingerprint="${billingAlert.fingerprint}"]`);
+    await a.getByTestId('silence-button').waitFor();
+    assert((await a.getAttribute('data-silenced')) === 'false', 'no longer silenced');
+  });
+
   await test('logout goes back to the login page', async () => {
     await page.goto(base);
     await page.getByTestId('user-menu').click();
@@ -469,6 +632,21 @@ async function main() {
     await page.waitForURL(/\/login/);
     await page.goto(base + 'clusters/demo');
     await page.waitForURL(/\/login/);
+  });
+
+  await test('a viewer sees alerts and findings but no Silence or Expire', async () => {
+    await page.goto(base + 'login?next=%2Falerts');
+    await page.locator('input[name="user"]').fill(viewer.user);
+    await page.locator('input[name="password"]').fill(viewer.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/alerts/);
+    await page.getByTestId('alert').first().waitFor();
+    assert((await page.getByTestId('silence-button').count()) === 0, 'no Silence button');
+    await page.getByTestId('tab-silences').click();
+    await page.getByTestId('silences-table').waitFor();
+    assert((await page.getByTestId('expire-silence').count()) === 0, 'no Expire button');
+    await page.goto(base + 'findings');
+    await page.getByTestId('finding').first().waitFor();
   });
 
   if (consoleErrors.length) log('browser console errors:', consoleErrors);

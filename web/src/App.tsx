@@ -1,7 +1,9 @@
 import { Route, Routes } from 'react-router';
 import { AuthProvider, RequireAuth } from './auth';
+import { AlertsPage } from './pages/Alerts';
 import { Layout } from './components/Layout';
 import { ClusterPage } from './pages/Cluster';
+import { FindingsPage } from './pages/Findings';
 import { FleetPage } from './pages/Fleet';
 import { GroupPage } from './pages/Group';
 import { GroupsPage } from './pages/Groups';
@@ -23,6 +25,8 @@ export function App() {
           }
         >
           <Route index element={<FleetPage />} />
+          <Route path="findings" element={<FindingsPage />} />
+          <Route path="alerts" element={<AlertsPage />} />
           <Route path="clusters/:cluster" element={<ClusterPage />} />
           <Route path="clusters/:cluster/topics" element={<TopicsPage />} />
           <Route path="clusters/:cluster/topics/:topic" element={<TopicPage />} />

@@ -21,6 +21,16 @@ export function useAuth(): AuthState {
   return c;
 }
 
+/** Whether a role may change things (create or expire silences): operator and admin; a viewer only looks. */
+export function canOperate(role: string | undefined | null): boolean {
+  return role === 'operator' || role === 'admin';
+}
+
+/** canOperate for the signed-in user (false outside an AuthProvider). */
+export function useCanOperate(): boolean {
+  return canOperate(useContext(Ctx)?.session?.role);
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(null);
   const [checking, setChecking] = useState(true);

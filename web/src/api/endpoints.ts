@@ -1,14 +1,20 @@
 import { qs, request, setCsrfToken } from './client';
 import type {
+  AlertItem,
   BrokersResponse,
+  ClusterHealth,
   ClusterDetail,
   ClusterSummary,
+  Finding,
   GroupDetail,
   GroupLag,
   GroupRow,
   ListResponse,
+  NewSilence,
+  Score,
   SeriesResponse,
   Session,
+  Silence,
   TopicDetail,
   TopicRow,
 } from './types';
@@ -63,4 +69,20 @@ export const api = {
     request<GroupLag>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}/lag`, { signal }),
   series: (entity: string, metric: string, from: string, step: string, signal?: AbortSignal) =>
     request<SeriesResponse>(`/api/v1/metrics/query${qs({ entity, metric, from, step })}`, { signal }),
+  findings: (
+    p: { cluster?: string; severity?: string; kind?: string; entity?: string; code?: string; q?: string; limit?: number; offset?: number },
+    signal?: AbortSignal,
+  ) => request<ListResponse<Finding>>(`/api/v1/findings${qs(p)}`, { signal }),
+  /** The health of every cluster (or one). */
+  health: (cluster?: string, signal?: AbortSignal) =>
+    request<{ clusters: ClusterHealth[] }>(`/api/v1/health${qs({ cluster })}`, { signal }).then((r) => r.clusters ?? []),
+  /** The score of one entity; 404 when unknown. */
+  score: (cluster: string, kind: string, name: string, signal?: AbortSignal) =>
+    request<{ score: Score }>(`/api/v1/health${qs({ cluster, kind, name })}`, { signal }).then((r) => r.score),
+  alerts: (p: { cluster?: string; state?: string; severity?: string; silenced?: boolean }, signal?: AbortSignal) =>
+    request<{ items: AlertItem[] | null }>(`/api/v1/alerts${qs(p)}`, { signal }).then((r) => r.items ?? []),
+  silences: (signal?: AbortSignal) =>
+    request<{ items: Silence[] | null }>('/api/v1/silences', { signal }).then((r) => r.items ?? []),
+  createSilence: (s: NewSilence) => request<Silence>('/api/v1/silences', { method: 'POST', body: s }),
+  expireSilence: (id: string) => request<void>(`/api/v1/silences/${enc(id)}`, { method: 'DELETE' }),
 };

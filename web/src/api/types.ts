@@ -294,3 +294,114 @@ export interface GroupLag {
   dead_letter_topics?: string[] | null;
   notes?: string[] | null;
 }
+
+// ---- Findings and health (internal/analyze; GET /api/v1/findings, /api/v1/health) ----
+
+export type Severity = 'info' | 'warning' | 'critical';
+export type EntityKind = 'cluster' | 'broker' | 'topic' | 'group';
+
+export interface EntityRef {
+  kind: EntityKind | string;
+  cluster: string;
+  /** Absent for a cluster. */
+  name?: string;
+}
+
+export interface Evidence {
+  name: string;
+  value: number;
+  threshold?: number;
+  unit?: string;
+  /** A textual fact; value is then meaningless. */
+  text?: string;
+}
+
+export interface Finding {
+  code: string;
+  severity: Severity | string;
+  entity: EntityRef;
+  title: string;
+  evidence: Evidence[] | null;
+  window_from: string;
+  window_to: string;
+  fix: string;
+  labels?: Record<string, string>;
+}
+
+export interface Deduction {
+  points: number;
+  code: string;
+  title: string;
+}
+
+export interface Score {
+  entity: EntityRef;
+  /** 0-100. */
+  score: number;
+  /** Absent when nothing was deducted. */
+  deductions?: Deduction[] | null;
+}
+
+export interface ClusterHealth {
+  cluster: string;
+  time: string;
+  score: Score;
+  brokers: Score[] | null;
+  /** Only the topics and groups below 100. */
+  topics: Score[] | null;
+  groups: Score[] | null;
+  topics_healthy: number;
+  groups_healthy: number;
+}
+
+// ---- Alerts and silences (internal/alert; GET /api/v1/alerts, /api/v1/silences) ----
+
+export type AlertState = 'pending' | 'firing' | 'resolved';
+
+export interface AlertItem {
+  fingerprint: string;
+  cluster: string;
+  state: AlertState | string;
+  severity: Severity | string;
+  labels: Record<string, string>;
+  title: string;
+  evidence?: string[] | null;
+  fix?: string;
+  /** First seen. */
+  active_at: string;
+  /** Fired (absent while pending). */
+  starts_at?: string;
+  /** Resolved. */
+  ends_at?: string;
+  last_seen: string;
+  /** Id of the active silence muting it. */
+  silenced_by?: string;
+  receivers: string[] | null;
+}
+
+export interface Matcher {
+  name: string;
+  value: string;
+  is_regex: boolean;
+  is_equal: boolean;
+}
+
+export interface Silence {
+  id: string;
+  matchers: Matcher[];
+  starts_at: string;
+  ends_at: string;
+  created_by: string;
+  comment: string;
+  created_at: string;
+  expired_by?: string;
+  state: 'pending' | 'active' | 'expired' | string;
+}
+
+export interface NewSilence {
+  matchers: Matcher[];
+  /** A Go duration ("2h"); or ends_at. */
+  duration?: string;
+  ends_at?: string;
+  comment: string;
+}

@@ -18,9 +18,11 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
+  IconBell,
   IconChevronDown,
   IconLayoutDashboard,
   IconListDetails,
+  IconListSearch,
   IconLogout,
   IconMoon,
   IconRefresh,
@@ -130,6 +132,26 @@ function UserMenu() {
   );
 }
 
+/** The number of firing alerts, red when one is critical; nothing when none fire. */
+function FiringCount() {
+  const { interval } = useTimeState();
+  const q = useQuery({
+    queryKey: ['alerts', 'firing'],
+    queryFn: ({ signal }) => api.alerts({ state: 'firing' }, signal),
+    refetchInterval: interval || 60000,
+  });
+  const n = q.data?.length ?? 0;
+  if (!n) return null;
+  const critical = q.data!.some((a) => a.severity === 'critical');
+  return (
+    <Tooltip label={`${n} alert${n === 1 ? '' : 's'} firing`}>
+      <Badge size="sm" circle={n < 10} color={critical ? 'red' : 'orange'} data-testid="nav-firing-count">
+        {n}
+      </Badge>
+    </Tooltip>
+  );
+}
+
 function Nav({ onNavigate }: { onNavigate: () => void }) {
   const { link, interval } = useTimeState();
   const { cluster } = useParams();
@@ -145,6 +167,25 @@ function Nav({ onNavigate }: { onNavigate: () => void }) {
         leftSection={<IconWorld size={17} />}
         active={path === '/'}
         onClick={onNavigate}
+      />
+      <NavLink
+        component={Link}
+        to={link('/findings')}
+        label="Findings"
+        leftSection={<IconListSearch size={17} />}
+        active={path.startsWith('/findings')}
+        onClick={onNavigate}
+        data-testid="nav-findings"
+      />
+      <NavLink
+        component={Link}
+        to={link('/alerts')}
+        label="Alerts"
+        leftSection={<IconBell size={17} />}
+        rightSection={<FiringCount />}
+        active={path.startsWith('/alerts')}
+        onClick={onNavigate}
+        data-testid="nav-alerts"
       />
       <Text size="xs" fw={700} c="dimmed" tt="uppercase" mt="md" mb={4} px="sm">
         Clusters

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatBytes, formatBytesRate, formatDuration, formatInt, formatNumber, formatPercent, formatRate, formatSeconds } from './format';
+import { formatAgo, formatBytes, formatBytesRate, formatDuration, formatInt, formatNumber, formatPercent, formatRate, formatSeconds, formatUntil } from './format';
 
 describe('formatBytes', () => {
   it('uses binary units with at most one decimal', () => {
@@ -65,6 +65,9 @@ describe('formatDuration', () => {
     expect(formatAgo('2026-01-01T00:01:00Z', now)).toBe('just now');
     expect(formatAgo(undefined, now)).toBe('—');
     expect(formatPercent(0.1234)).toBe('12.3%');
+    expect(formatUntil('2026-01-01T02:00:00Z', now)).toBe('in 1h 59m');
+    expect(formatUntil('2026-01-01T00:00:30Z', now)).toBe('now');
+    expect(formatUntil(null, now)).toBe('—');
   });
 });
 

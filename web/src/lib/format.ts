@@ -102,6 +102,16 @@ export function formatAgo(iso: string | null | undefined, now: number = Date.now
   return `${formatDuration(ms)} ago`;
 }
 
+/** formatUntil(date, now) = "in 1h 59m": a time ahead; "now" once past. */
+export function formatUntil(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return dash;
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return dash;
+  const ms = t - now;
+  if (ms < 1000) return 'now';
+  return `in ${formatDuration(ms)}`;
+}
+
 /** formatPercent(0.1234) = "12.3%". */
 export function formatPercent(ratio: number | null | undefined): string {
   if (!valid(ratio)) return dash;

@@ -1,10 +1,12 @@
-import { Alert, Badge, Group, List, SimpleGrid, Text, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, List, SimpleGrid, Text, Tooltip } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { IconCrown } from '@tabler/icons-react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { Broker } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
+import { HealthBadge, HealthPanel } from '../components/Health';
 import { Meta, PageHeader, Section, Stat, StatGrid } from '../components/Page';
 import { ErrorAlert, Loading } from '../components/States';
 import { ClusterStatusBadge, YesNo } from '../components/StatusBadge';
@@ -19,9 +21,16 @@ const fmtNum = (v: number) => formatNumber(v);
 
 export function ClusterPage() {
   const { cluster = '' } = useParams();
-  const { interval } = useTimeState();
+  const { interval, link } = useTimeState();
   const cq = useQuery({ queryKey: ['cluster', cluster], queryFn: ({ signal }) => api.cluster(cluster, signal), refetchInterval: interval });
   const bq = useQuery({ queryKey: ['brokers', cluster], queryFn: ({ signal }) => api.brokers(cluster, signal), refetchInterval: interval });
+  const hq = useQuery({
+    queryKey: ['health', cluster],
+    queryFn: ({ signal }) => api.health(cluster, signal).then((hs) => hs[0] ?? null),
+    refetchInterval: interval,
+  });
+  const health = hq.data;
+  const brokerScore = (id: number) => health?.brokers?.find((b) => b.entity.name === String(id));
   const c = cq.data;
   const s = c?.stats;
   const controller = bq.data?.controller_id ?? c?.controller_id;
@@ -44,22 +53,28 @@ export function ClusterPage() {
         </Group>
       ),
     },
+    { key: 'health', header: 'Health', width: '56px', render: (b) => <HealthBadge score={brokerScore(b.id)} testId="broker-health" /> },
     { key: 'host', header: 'Host', width: 'minmax(110px, 2fr)', render: (b) => <Text span size="sm" truncate>{`${b.host}:${b.port}`}</Text> },
-    { key: 'rack', header: 'Rack', width: 'minmax(50px, 1fr)', render: (b) => b.rack || <Text span c="dimmed">—</Text> },
-    { key: 'reach', header: 'Reachable', width: '85px', render: (b) => <YesNo ok={b.reachable} /> },
-    { key: 'leaders', header: 'Leaders', width: '70px', align: 'right', render: (b) => formatInt(b.stats.leaders) },
+    { key: 'rack', header: 'Rack', width: 'minmax(48px, 1fr)', render: (b) => b.rack || <Text span c="dimmed">—</Text> },
+    { key: 'reach', header: 'Reachable', width: '84px', render: (b) => <YesNo ok={b.reachable} /> },
+    { key: 'leaders', header: 'Leaders', width: '66px', align: 'right', render: (b) => formatInt(b.stats.leaders) },
     { key: 'replicas', header: 'Replicas', width: '70px', align: 'right', render: (b) => formatInt(b.stats.replicas) },
     {
       key: 'urp',
-      header: 'Under-repl.',
-      width: '80px',
+      // "Under-repl." would not fit beside the health column at 1280 px.
+      header: (
+        <Tooltip label="Under-replicated partitions led by the broker" withArrow>
+          <span>URP</span>
+        </Tooltip>
+      ),
+      width: '48px',
       align: 'right',
       render: (b) => <Text span c={b.stats.under_replicated ? 'orange' : undefined}>{formatInt(b.stats.under_replicated)}</Text>,
     },
-    { key: 'used', header: 'Disk used', width: '85px', align: 'right', render: (b) => formatBytes(b.stats.disk_used_bytes) },
-    { key: 'free', header: 'Disk free', width: '85px', align: 'right', render: (b) => formatBytes(b.stats.disk_usable_bytes) },
-    { key: 'min', header: 'In (msgs)', width: '80px', align: 'right', render: (b) => formatRate(b.stats.messages_in_per_sec) },
-    { key: 'bin', header: 'In (bytes)', width: '90px', align: 'right', render: (b) => formatBytesRate(b.stats.bytes_in_per_sec) },
+    { key: 'used', header: 'Disk used', width: '78px', align: 'right', render: (b) => formatBytes(b.stats.disk_used_bytes) },
+    { key: 'free', header: 'Disk free', width: '76px', align: 'right', render: (b) => formatBytes(b.stats.disk_usable_bytes) },
+    { key: 'min', header: 'In (msgs)', width: '74px', align: 'right', render: (b) => formatRate(b.stats.messages_in_per_sec) },
+    { key: 'bin', header: 'In (bytes)', width: '80px', align: 'right', render: (b) => formatBytesRate(b.stats.bytes_in_per_sec) },
   ];
 
   if (cq.isPending) return <Loading />;
@@ -97,6 +112,29 @@ export function ClusterPage() {
           </List>
         </Alert>
       )}
+      {health ? (
+        <HealthPanel
+          score={health.score}
+          extra={
+            <Text size="xs" c="dimmed" data-testid="health-counts">
+              Brokers: {(health.brokers ?? []).filter((b) => b.score === 100).length}/{(health.brokers ?? []).length} at 100 · Topics:{' '}
+              {health.topics_healthy}/{health.topics_healthy + (health.topics ?? []).length} healthy · Groups: {health.groups_healthy}/
+              {health.groups_healthy + (health.groups ?? []).length} healthy ·{' '}
+              <Anchor component={Link} to={link(`/findings?cluster=${encodeURIComponent(cluster)}`)} size="xs" data-testid="cluster-findings-link">
+                See the findings
+              </Anchor>
+            </Text>
+          }
+        />
+      ) : hq.isError ? (
+        <Text size="sm" c="dimmed" mb="md" data-testid="health-unavailable">
+          Health score unavailable: {hq.error instanceof ApiError ? hq.error.message : String(hq.error)}
+        </Text>
+      ) : hq.isSuccess ? (
+        <Text size="sm" c="dimmed" mb="md" data-testid="health-unavailable">
+          Health score pending: the first analysis has not run yet.
+        </Text>
+      ) : null}
       {s && (
         <StatGrid cols={6}>
           <Stat label="Brokers" value={`${s.brokers_reachable}/${s.brokers}`} tone={s.brokers_reachable < s.brokers ? 'bad' : undefined} hint="reachable / total" testId="stat-brokers" />

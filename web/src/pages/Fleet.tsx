@@ -2,7 +2,8 @@ import { Alert, Group, Paper, SimpleGrid, Stack, Text, UnstyledButton } from '@m
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../api/endpoints';
-import type { ClusterSummary } from '../api/types';
+import type { ClusterSummary, Score } from '../api/types';
+import { HealthBadge } from '../components/Health';
 import { Empty, ErrorAlert, Loading } from '../components/States';
 import { PageHeader, Stat, StatGrid } from '../components/Page';
 import { ClusterStatusBadge } from '../components/StatusBadge';
@@ -22,7 +23,7 @@ function Metric({ label, value, tone, testId }: { label: string; value: string; 
   );
 }
 
-function ClusterCard({ c }: { c: ClusterSummary }) {
+function ClusterCard({ c, health }: { c: ClusterSummary; health?: Score }) {
   const { link } = useTimeState();
   const s = c.stats;
   return (
@@ -44,7 +45,10 @@ function ClusterCard({ c }: { c: ClusterSummary }) {
               {c.kafka_versions?.length ? ` · Kafka ${c.kafka_versions.join(', ')}` : ''}
             </Text>
           </Stack>
-          <ClusterStatusBadge status={c.status} />
+          <Group gap={6} wrap="nowrap">
+            {health && <HealthBadge score={health} size="md" focusable={false} label="Health" testId="card-health" />}
+            <ClusterStatusBadge status={c.status} />
+          </Group>
         </Group>
         {c.labels && Object.keys(c.labels).length > 0 && (
           <Group gap={4} mb="xs">
@@ -88,6 +92,8 @@ function ClusterCard({ c }: { c: ClusterSummary }) {
 export function FleetPage() {
   const { interval } = useTimeState();
   const q = useQuery({ queryKey: ['clusters'], queryFn: ({ signal }) => api.clusters(signal), refetchInterval: interval });
+  const hq = useQuery({ queryKey: ['health', ''], queryFn: ({ signal }) => api.health(undefined, signal), refetchInterval: interval });
+  const scoreOf = (name: string) => hq.data?.find((h) => h.cluster === name)?.score;
   const cs = q.data ?? [];
   const sum = (f: (c: ClusterSummary) => number) => cs.reduce((a, c) => a + (c.stats ? f(c) : 0), 0);
   const bad = cs.filter((c) => c.status !== 'ok').length;
@@ -112,7 +118,7 @@ export function FleetPage() {
           </StatGrid>
           <SimpleGrid cols={{ base: 1, lg: 2, xl: 3 }} spacing="md">
             {cs.map((c) => (
-              <ClusterCard key={c.name} c={c} />
+              <ClusterCard key={c.name} c={c} health={scoreOf(c.name)} />
             ))}
           </SimpleGrid>
         </>

@@ -6,6 +6,8 @@ import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { GroupLag, GroupPartition, LagPartition, LagStatus, Member } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
+import { EntityFindings } from '../components/Findings';
+import { EntityHealth } from '../components/Health';
 import { Meta, PageHeader, Section, Stat, StatGrid } from '../components/Page';
 import { ErrorAlert, Loading } from '../components/States';
 import { GroupStateBadge, LagStatusBadge } from '../components/StatusBadge';
@@ -354,6 +356,12 @@ export function GroupPage() {
         <Stat label="Topics" value={formatInt(g!.stats.topics?.length ?? 0)} />
         <Stat label="Partitions with a commit" value={`${withCommit}/${g!.partitions.length}`} />
       </StatGrid>
+      <Section title="Health and findings">
+        <div data-testid="entity-health">
+          <EntityHealth cluster={cluster} kind="group" name={group} />
+          <EntityFindings cluster={cluster} kind="group" name={group} />
+        </div>
+      </Section>
       <Section title="Lag over time">
         <MetricChart title="Lag (messages)" entity={`group:${cluster}/${group}`} metric="lag" format={fmtNum} color="#fd7e14" height={220} />
       </Section>

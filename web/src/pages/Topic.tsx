@@ -5,6 +5,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/endpoints';
 import type { Config, Partition, TopicGroup } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
+import { EntityFindings } from '../components/Findings';
+import { EntityHealth } from '../components/Health';
 import { Meta, PageHeader, Section, Stat, StatGrid } from '../components/Page';
 import { ErrorAlert, Loading } from '../components/States';
 import { GroupStateBadge } from '../components/StatusBadge';
@@ -171,6 +173,12 @@ export function TopicPage() {
         <Stat label="In (msgs)" value={formatRate(s.messages_in_per_sec)} />
         <Stat label="In (bytes)" value={formatBytesRate(s.bytes_in_per_sec)} />
       </StatGrid>
+      <Section title="Health and findings">
+        <div data-testid="entity-health">
+          <EntityHealth cluster={cluster} kind="topic" name={topic} />
+          <EntityFindings cluster={cluster} kind="topic" name={topic} />
+        </div>
+      </Section>
       <Section title="History">
         <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
           <MetricChart title="Messages in" entity={entity} metric="messages_in_per_sec" format={fmtRate} color="#12b886" height={160} />
