@@ -222,6 +222,13 @@ async function main() {
     await page.waitForTimeout(300);
     await fits('brokers-table');
     await screenshot(page, 'cluster');
+    // The diagnostics bundle downloads from the cluster page (the signed-in user is admin).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bundle-link').click()]);
+    const file = await download.path();
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync(file);
+    assert(bytes.length > 1000 && bytes[0] === 0x1f && bytes[1] === 0x8b, `bundle is a gzip archive (${bytes.length} bytes)`);
+    assert(/gregor-bundle-demo-.*\.tar\.gz/.test(download.suggestedFilename()), `bundle file name ${download.suggestedFilename()}`);
   });
 
   await test('time range and refresh live in the URL and follow links', async () => {

@@ -2,9 +2,10 @@ import { Alert, Anchor, Badge, Group, List, SimpleGrid, Text, Tooltip } from '@m
 import { useQuery } from '@tanstack/react-query';
 import { IconCrown } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
-import { ApiError } from '../api/client';
+import { ApiError, apiUrl } from '../api/client';
 import { api } from '../api/endpoints';
 import type { Broker } from '../api/types';
+import { useCanOperate } from '../auth';
 import { DataTable, type Column } from '../components/DataTable';
 import { HealthBadge, HealthPanel } from '../components/Health';
 import { Meta, PageHeader, Section, Stat, StatGrid } from '../components/Page';
@@ -22,6 +23,7 @@ const fmtNum = (v: number) => formatNumber(v);
 export function ClusterPage() {
   const { cluster = '' } = useParams();
   const { interval, link } = useTimeState();
+  const operate = useCanOperate();
   const cq = useQuery({ queryKey: ['cluster', cluster], queryFn: ({ signal }) => api.cluster(cluster, signal), refetchInterval: interval });
   const bq = useQuery({ queryKey: ['brokers', cluster], queryFn: ({ signal }) => api.brokers(cluster, signal), refetchInterval: interval });
   const hq = useQuery({
@@ -97,6 +99,11 @@ export function ClusterPage() {
               {formatAgo(c!.collected_at)} in {formatDuration(c!.took_ms)}
               {c!.requests ? `, ${c!.requests} requests` : ''}
             </Meta>
+            {operate && (
+              <Anchor href={apiUrl(`/api/v1/clusters/${encodeURIComponent(cluster)}/bundle?hours=6`)} download data-testid="bundle-link">
+                Diagnostics bundle
+              </Anchor>
+            )}
           </>
         }
       />
