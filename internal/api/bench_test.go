@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gregor-kafka/gregor/internal/analyze"
+	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 )
@@ -21,6 +22,7 @@ func (c staticCluster) Labels() map[string]string  { return nil }
 func (c staticCluster) Latest() *snapshot.Snapshot { return c.s }
 func (c staticCluster) Lag() *lag.Report           { return nil }
 func (c staticCluster) Analysis() *analyze.Result  { return nil }
+func (c staticCluster) Client() *kafka.Client      { return nil }
 
 // bigSnapshot has 20,000 topics of 10 partitions and 2,000 groups.
 func bigSnapshot() *snapshot.Snapshot {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/gregor-kafka/gregor/internal/auth"
+	"github.com/gregor-kafka/gregor/internal/operate"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
 
@@ -67,8 +68,11 @@ type envelope struct {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *Error
 	var authErr *auth.Error
+	var opErr *operate.Error
 	switch {
 	case errors.As(err, &ae):
+	case errors.As(err, &opErr):
+		ae = operateErr(opErr).(*Error)
 	case errors.As(err, &authErr):
 		ae = errorf(authKinds[authErr.Kind], authErr.Msg)
 	case errors.Is(err, store.ErrNotFound):

@@ -52,6 +52,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("DELETE /api/v1/rules/{name}", s.admin(s.handleDeleteRule()))
 	mux.HandleFunc("GET /api/v1/receivers", s.handleReceivers())
 	mux.Handle("POST /api/v1/receivers/{name}/test", s.admin(s.handleTestReceiver()))
+	// Operations (issue 7), one file each.
+	s.auditRoutes(mux)
+	s.topicOpRoutes(mux)
+	s.groupOpRoutes(mux)
+	s.securityRoutes(mux)
+	s.messageRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(KindNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path))
 	})

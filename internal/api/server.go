@@ -12,6 +12,7 @@ import (
 	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/auth"
 	"github.com/gregor-kafka/gregor/internal/config"
+	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/notify"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
@@ -25,6 +26,7 @@ type Cluster interface {
 	Latest() *snapshot.Snapshot // nil until the first cycle ends
 	Lag() *lag.Report           // nil until the first cycle ends
 	Analysis() *analyze.Result  // nil until the first cycle ends
+	Client() *kafka.Client      // for operations
 }
 
 // Options are what the server needs. Auth and Users are required: every endpoint but
@@ -44,6 +46,8 @@ type Options struct {
 	Receivers       []*notify.Receiver
 	ReceiverConfigs []config.Receiver
 	Diagnostics     Diagnostics
+	// Audit is the audit log of operations (nil: not recorded).
+	Audit store.Audit
 }
 
 // Server serves the API.
@@ -63,6 +67,7 @@ type Server struct {
 	receivers       []*notify.Receiver
 	receiverConfigs []config.Receiver
 	diag            Diagnostics
+	auditLog        store.Audit
 }
 
 // New builds a server; it is not ready until SetReady.
@@ -74,7 +79,7 @@ func New(o Options) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{auth: o.Auth, users: o.Users, clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, metrics: o.Metrics, basePath: o.BasePath, log: o.Log, now: o.Now,
-		alerts: o.Alerts, receivers: o.Receivers, receiverConfigs: o.ReceiverConfigs, diag: o.Diagnostics}
+		alerts: o.Alerts, receivers: o.Receivers, receiverConfigs: o.ReceiverConfigs, diag: o.Diagnostics, auditLog: o.Audit}
 	for _, c := range o.Clusters {
 		s.byName[c.Name()] = c
 	}
