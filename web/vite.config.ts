@@ -34,5 +34,7 @@ export default defineConfig(({ command }) => ({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // Typing through user-event in jsdom takes seconds on a loaded 2-core CI machine.
+    testTimeout: 30000,
   },
 }));

@@ -4,14 +4,15 @@ import (
 	"encoding/json"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 )
 
-// TestOpenAPIMatchesRoutes: every route in routes.go is in the OpenAPI document and every
-// operation in the document is served.
+// TestOpenAPIMatchesRoutes: every route registered in the package (routes.go and the
+// per-area route files) is in the OpenAPI document and every operation in it is served.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	var spec struct {
 		OpenAPI string                                `json:"openapi"`
@@ -26,13 +27,22 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			documented[strings.ToUpper(m)+" "+p] = true
 		}
 	}
-	src, err := os.ReadFile("routes.go")
+	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	routed := map[string]bool{}
-	for _, m := range regexp.MustCompile(`"((?:GET|POST|PUT|DELETE) /[^"]*)"`).FindAllStringSubmatch(string(src), -1) {
-		routed[m[1]] = true
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`mux\.Handle(?:Func)?\("((?:GET|POST|PUT|PATCH|DELETE) /[^"]*)"`).FindAllStringSubmatch(string(src), -1) {
+			routed[m[1]] = true
+		}
 	}
 	var missing []string
 	for r := range routed {
