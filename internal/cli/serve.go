@@ -187,7 +187,7 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(exp, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := api.New(api.Options{Auth: authn, Users: st, Series: st, Clusters: apiClusters, Log: log, BasePath: cfg.Server.BasePath,
-		Alerts: alerts, Receivers: rcvs, ReceiverConfigs: cfg.Alerting.Receivers,
+		Alerts: alerts, Receivers: rcvs, ReceiverConfigs: cfg.Alerting.Receivers, Audit: st,
 		Diagnostics: api.Diagnostics{Version: version(), Config: cfg, Logs: logs.Bytes, Secrets: secretsOf(cfg)},
 		Metrics:     promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)})})
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
@@ -211,6 +211,8 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 	}
 	wg.Add(1)
 	go func() { defer wg.Done(); rec.Maintain(cctx, time.Minute) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); pruneAudit(cctx, st, cfg.Audit.Keep, time.Hour, log) }()
 	go func() {
 		waitFirstCycles(cctx, cols, log)
 		srv.SetReady()
@@ -228,6 +230,23 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 		return err
 	}
 	return nil
+}
+
+// pruneAudit deletes the audit entries older than keep, at once and then every interval,
+// until ctx ends.
+func pruneAudit(ctx context.Context, a store.Audit, keep, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := a.PruneAudit(ctx, time.Now().Add(-keep)); err != nil && ctx.Err() == nil {
+			log.Error("audit: prune failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // waitFirstCycles waits until every collector has published a snapshot, logging each

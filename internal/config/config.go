@@ -23,8 +23,17 @@ type Config struct {
 	Lag        Lag        `yaml:"lag"`
 	Checks     Checks     `yaml:"checks"`
 	Alerting   Alerting   `yaml:"alerting"`
+	Audit      Audit      `yaml:"audit"`
 	Clusters   []Cluster  `yaml:"clusters"`
 }
+
+// Audit sets the audit log of operations (who ran what, where, with which result).
+type Audit struct {
+	Keep time.Duration `yaml:"keep"` // how long entries are kept, default 2160h (90 days), at least 24h
+}
+
+// DefaultAuditKeep is how long audit entries are kept unless audit.keep says otherwise.
+const DefaultAuditKeep = 90 * 24 * time.Hour
 
 // Lag tunes the consumer lag evaluation (docs/lag.md). Zero values take the defaults.
 type Lag struct {
@@ -203,6 +212,9 @@ func (c *Config) SetDefaults() {
 		c.History.MaxGroupPartitionSeries = 20000
 	}
 	c.Alerting.setDefaults()
+	if c.Audit.Keep == 0 {
+		c.Audit.Keep = DefaultAuditKeep
+	}
 	for i := range c.Clusters {
 		cl := &c.Clusters[i]
 		if cl.ClientID == "" {
@@ -252,6 +264,9 @@ func (c *Config) Validate() []error {
 	}
 	errs = append(errs, c.Checks.validate("checks")...)
 	errs = append(errs, c.Alerting.validate()...)
+	if c.Audit.Keep < 24*time.Hour {
+		bad("audit.keep", "%s is too short (at least 24h)", c.Audit.Keep)
+	}
 	seen := map[string]bool{}
 	for i, cl := range c.Clusters {
 		p := fmt.Sprintf("clusters[%d]", i)

@@ -66,6 +66,20 @@ func TestLoadGood(t *testing.T) {
 	if c.Metrics.Timeout != 5*time.Second {
 		t.Fatalf("metrics timeout default %s", c.Metrics.Timeout)
 	}
+	if cfg.Audit.Keep != 90*24*time.Hour {
+		t.Fatalf("audit keep default %s", cfg.Audit.Keep)
+	}
+}
+
+func TestAuditKeep(t *testing.T) {
+	cfg, err := Load(write(t, "audit: {keep: 720h}\n"), nil)
+	if err != nil || cfg.Audit.Keep != 720*time.Hour {
+		t.Fatalf("from the file: %v %v", err, cfg)
+	}
+	cfg, err = Load(write(t, ""), []string{"GREGOR_AUDIT__KEEP=24h"})
+	if err != nil || cfg.Audit.Keep != 24*time.Hour {
+		t.Fatalf("from the environment: %v %v", err, cfg)
+	}
 }
 
 func TestSecretNeverPrinted(t *testing.T) {
@@ -99,7 +113,7 @@ func TestBadConfigs(t *testing.T) {
 		want       string // the whole error text; FILE stands for the file's path
 	}{
 		{"unknown top-level key", "clusterz: []\n", nil,
-			"FILE:1: clusterz: unknown key (expected one of: alerting, checks, clusters, collect, history, lag, log, prometheus, server, store)"},
+			"FILE:1: clusterz: unknown key (expected one of: alerting, audit, checks, clusters, collect, history, lag, log, prometheus, server, store)"},
 		{"unknown cluster key", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    bootstrp: [h:1]\n", nil,
 			"FILE:4: clusters[0].bootstrp: unknown key (expected one of: bootstrap, checks, client_id, labels, metrics, name, sasl, tls)"},
 		{"missing bootstrap", "clusters:\n  - name: a\n", nil,
@@ -168,6 +182,12 @@ func TestBadConfigs(t *testing.T) {
 			`FILE: alerting.receivers[0].smtp.to[0]: "ops" is not an email address`},
 		{"smtp password env unset", "alerting:\n  receivers:\n    - name: m\n      type: email\n      smtp: {host: h, from: gregor@x.org, to: [ops@x.org], username: u, password_env: NOPE_SMTP}\n", nil,
 			"FILE: alerting.receivers[0].smtp.password_env: environment variable NOPE_SMTP is not set"},
+		{"audit keep too short", "audit: {keep: 12h}\n", nil,
+			"FILE: audit.keep: 12h0m0s is too short (at least 24h)"},
+		{"audit keep negative", "", []string{"GREGOR_AUDIT__KEEP=-48h"},
+			"FILE: audit.keep: -48h0m0s is too short (at least 24h)"},
+		{"audit unknown key", "audit: {retention: 48h}\n", nil,
+			"FILE:1: audit.retention: unknown key (expected one of: keep)"},
 		{"two errors at once", "server: {listen: nope}\nlog: {format: xml}\n", nil,
 			"FILE: server.listen: \"nope\" is not host:port\nFILE: log.format: \"xml\" is not one of text, json"},
 	} {

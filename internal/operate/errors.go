@@ -15,11 +15,11 @@ import (
 type Kind int
 
 const (
-	Invalid   Kind = iota + 1 // the request is wrong (bad name, bad config, too many replicas)
-	NotFound                  // no such topic, group, user, ACL
-	Conflict                  // exists already, or the state forbids it (a group with members)
-	Forbidden                 // Kafka refused Gregor's own credentials
-	Unavailable               // the cluster did not answer in time, or no controller
+	Invalid     Kind = iota + 1 // the request is wrong (bad name, bad config, too many replicas)
+	NotFound                    // no such topic, group, user, ACL
+	Conflict                    // exists already, or the state forbids it (a group with members)
+	Forbidden                   // Kafka refused Gregor's own credentials
+	Unavailable                 // the cluster did not answer in time, or no controller
 )
 
 // Error is a failure with a message safe and useful to show a user.

@@ -1,7 +1,7 @@
 // Package store keeps Gregor's state: metric history (raw samples and 5 min / 1 h rollups),
-// users, API tokens and sessions, and alerts (state, silences, rules, notification log). Two
-// implementations pass one test suite: SQLite (pure Go, the embedded default) and PostgreSQL
-// (pgx, for several Gregor instances).
+// users, API tokens and sessions, alerts (state, silences, rules, notification log) and the
+// audit log of operations. Two implementations pass one test suite: SQLite (pure Go, the
+// embedded default) and PostgreSQL (pgx, for several Gregor instances).
 package store
 
 import (
@@ -114,6 +114,7 @@ type Store interface {
 	Series
 	Users
 	Alerts
+	Audit
 	Close() error
 }
 

@@ -35,6 +35,10 @@ func runSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"AlertRules", testAlertRules},
 		{"Notifications", testNotifications},
 		{"PruneAlerts", testPruneAlerts},
+		{"Audit", testAudit},
+		{"AuditFilters", testAuditFilters},
+		{"AuditPaging", testAuditPaging},
+		{"PruneAudit", testPruneAudit},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := &env{dsn: newDSN(t), clock: testkit.NewClock(t0)}
