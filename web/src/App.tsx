@@ -1,6 +1,7 @@
 import { Route, Routes } from 'react-router';
 import { AuthProvider, RequireAuth } from './auth';
 import { AlertsPage } from './pages/Alerts';
+import { AuditPage } from './pages/Audit';
 import { Layout } from './components/Layout';
 import { ClusterPage } from './pages/Cluster';
 import { FindingsPage } from './pages/Findings';
@@ -27,6 +28,7 @@ export function App() {
           <Route index element={<FleetPage />} />
           <Route path="findings" element={<FindingsPage />} />
           <Route path="alerts" element={<AlertsPage />} />
+          <Route path="audit" element={<AuditPage />} />
           <Route path="clusters/:cluster" element={<ClusterPage />} />
           <Route path="clusters/:cluster/topics" element={<TopicsPage />} />
           <Route path="clusters/:cluster/topics/:topic" element={<TopicPage />} />

@@ -1,6 +1,13 @@
 import { qs, request, setCsrfToken } from './client';
 import type {
+  AddPartitionsPlan,
   AlertItem,
+  AuditEntry,
+  CreateTopicPlan,
+  GroupDeletion,
+  NewTopic,
+  ResetOffsetsRequest,
+  ResetPlan,
   BrokersResponse,
   ClusterHealth,
   ClusterDetail,
@@ -85,4 +92,19 @@ export const api = {
     request<{ items: Silence[] | null }>('/api/v1/silences', { signal }).then((r) => r.items ?? []),
   createSilence: (s: NewSilence) => request<Silence>('/api/v1/silences', { method: 'POST', body: s }),
   expireSilence: (id: string) => request<void>(`/api/v1/silences/${enc(id)}`, { method: 'DELETE' }),
+  audit: (
+    p: { user?: string; cluster?: string; action?: string; from?: string; to?: string; limit?: number; offset?: number },
+    signal?: AbortSignal,
+  ) => request<ListResponse<AuditEntry>>(`/api/v1/audit${qs(p)}`, { signal }),
+  /** 201 with the created topic; with dry_run 200 with the plan Kafka validated. */
+  createTopic: (c: string, t: NewTopic) => request<CreateTopicPlan>(`/api/v1/clusters/${enc(c)}/topics`, { method: 'POST', body: t }),
+  /** Grow a topic to count partitions (the new total). */
+  addPartitions: (c: string, t: string, body: { count: number; dry_run: boolean }) =>
+    request<AddPartitionsPlan>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}/partitions`, { method: 'POST', body }),
+  /** The plan always; committed unless dry_run (409 while the group has members). */
+  resetOffsets: (c: string, g: string, body: ResetOffsetsRequest) =>
+    request<ResetPlan>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}/offsets/reset`, { method: 'POST', body }),
+  /** Delete an empty group and its committed offsets; dry run: what would go. */
+  deleteGroup: (c: string, g: string, dryRun: boolean) =>
+    request<GroupDeletion>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}${qs({ dry_run: dryRun ? 'true' : undefined })}`, { method: 'DELETE' }),
 };

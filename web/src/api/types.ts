@@ -405,3 +405,121 @@ export interface NewSilence {
   ends_at?: string;
   comment: string;
 }
+
+// ---- Operations (internal/operate; internal/api/topic_ops.go, group_ops.go) and the audit log ----
+
+/** POST /api/v1/clusters/{c}/topics. Absent partitions / replication_factor: the cluster's default. */
+export interface NewTopic {
+  name: string;
+  partitions?: number;
+  replication_factor?: number;
+  configs?: Record<string, string>;
+  /** The broker set the replicas go on (Gregor computes the assignment); absent: Kafka places them. */
+  brokers?: number[];
+  dry_run: boolean;
+}
+
+export interface PartitionReplicas {
+  partition: number;
+  replicas: number[];
+  racks?: string[];
+}
+
+export interface CreateTopicPlan {
+  topic: string;
+  id?: string;
+  dry_run: boolean;
+  partitions: number;
+  replication_factor: number;
+  /** "brokers" (computed over the broker set) or "kafka". */
+  placement: string;
+  brokers?: number[];
+  assignment?: PartitionReplicas[];
+  configs: Record<string, string> | null;
+  summary: string;
+  warnings?: string[] | null;
+}
+
+export interface AddPartitionsPlan {
+  topic: string;
+  dry_run: boolean;
+  from: number;
+  to: number;
+  new_partitions?: PartitionReplicas[];
+  summary: string;
+  warnings: string[] | null;
+}
+
+export type ResetMode = 'earliest' | 'latest' | 'timestamp' | 'offset' | 'shift';
+
+/** POST /api/v1/clusters/{c}/groups/{g}/offsets/reset */
+export interface ResetOffsetsRequest {
+  to: ResetMode;
+  /** RFC 3339, for "timestamp". */
+  timestamp?: string;
+  offset?: number;
+  /** + forward, - back. */
+  shift?: number;
+  topics?: string[];
+  partitions?: Record<string, number[]>;
+  dry_run: boolean;
+}
+
+export interface OffsetChange {
+  topic: string;
+  partition: number;
+  /** null: the group had no committed offset there. */
+  old_offset: number | null;
+  new_offset: number;
+  log_start: number;
+  log_end: number;
+  lag_before: number | null;
+  lag_after: number;
+  /** The wanted offset was outside [log start, log end]. */
+  clamped?: boolean;
+}
+
+export interface ResetPlan {
+  group: string;
+  to: string;
+  dry_run: boolean;
+  active_members: number;
+  /** Why applying would be refused now. */
+  warning?: string;
+  partitions: OffsetChange[] | null;
+  lag_before: number;
+  lag_after: number;
+  applied: boolean;
+}
+
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+export interface GroupDeletion {
+  group: string;
+  dry_run: boolean;
+  state: string;
+  active_members: number;
+  warning?: string;
+  offsets: CommittedOffset[] | null;
+  deleted: boolean;
+}
+
+export interface AuditEntry {
+  id: number;
+  time: string;
+  user: string;
+  role: string;
+  cluster?: string;
+  action: string;
+  target?: string;
+  dry_run?: boolean;
+  /** JSON, secrets removed. */
+  request?: string;
+  /** JSON. */
+  result?: string;
+  error?: string;
+}

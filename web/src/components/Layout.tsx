@@ -20,6 +20,7 @@ import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   IconBell,
   IconChevronDown,
+  IconHistory,
   IconLayoutDashboard,
   IconListDetails,
   IconListSearch,
@@ -33,7 +34,7 @@ import {
 } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useParams } from 'react-router';
 import { api } from '../api/endpoints';
-import { useAuth } from '../auth';
+import { useAuth, useCanOperate } from '../auth';
 import { RANGES, REFRESHES, useTimeState, type Range, type Refresh } from '../lib/timeState';
 
 const statusColor: Record<string, string> = {
@@ -157,6 +158,7 @@ function Nav({ onNavigate }: { onNavigate: () => void }) {
   const { cluster } = useParams();
   const location = useLocation();
   const clusters = useQuery({ queryKey: ['clusters'], queryFn: ({ signal }) => api.clusters(signal), refetchInterval: interval });
+  const operate = useCanOperate();
   const path = location.pathname;
   return (
     <ScrollArea>
@@ -187,6 +189,17 @@ function Nav({ onNavigate }: { onNavigate: () => void }) {
         onClick={onNavigate}
         data-testid="nav-alerts"
       />
+      {operate && (
+        <NavLink
+          component={Link}
+          to={link('/audit')}
+          label="Audit log"
+          leftSection={<IconHistory size={17} />}
+          active={path.startsWith('/audit')}
+          onClick={onNavigate}
+          data-testid="nav-audit"
+        />
+      )}
       <Text size="xs" fw={700} c="dimmed" tt="uppercase" mt="md" mb={4} px="sm">
         Clusters
       </Text>

@@ -1,10 +1,13 @@
-import { Alert, Anchor, Badge, Group as Row, Paper, Text, Tooltip } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { Fragment, type ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { Alert, Anchor, Badge, Button, Group as Row, Modal, Paper, Text, Tooltip } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconCheck, IconRewindBackward10, IconTrash } from '@tabler/icons-react';
+import { Fragment, useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
-import type { GroupLag, GroupPartition, LagPartition, LagStatus, Member } from '../api/types';
+import type { GroupLag, GroupPartition, LagPartition, LagStatus, Member, ResetPlan } from '../api/types';
+import { useCanOperate } from '../auth';
+import { DeleteGroupForm, ResetDone, ResetOffsetsForm } from '../components/GroupOps';
 import { DataTable, type Column } from '../components/DataTable';
 import { EntityFindings } from '../components/Findings';
 import { EntityHealth } from '../components/Health';
@@ -190,6 +193,11 @@ export function LagSummary({ lag, clusterPath, link }: { lag: GroupLag; clusterP
 export function GroupPage() {
   const { cluster = '', group = '' } = useParams();
   const { interval, link } = useTimeState();
+  const operate = useCanOperate();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const [op, setOp] = useState<'reset' | 'delete' | null>(null);
+  const [resetDone, setResetDone] = useState<ResetPlan | null>(null);
   const q = useQuery({ queryKey: ['group', cluster, group], queryFn: ({ signal }) => api.group(cluster, group, signal), refetchInterval: interval });
   const pending = (e: unknown) => e instanceof ApiError && e.status === 503;
   const lq = useQuery({
@@ -316,6 +324,7 @@ export function GroupPage() {
   const partRows = mergePartitions(g!.partitions, lag?.partitions);
   const withCommit = g!.partitions.filter((p) => p.committed !== null).length;
   const stopped = g!.state === 'Empty' && g!.stats.lag > 0;
+  const groupTopics = [...new Set([...(g!.stats.topics ?? []), ...g!.partitions.map((p) => p.topic)])].sort();
   return (
     <>
       <PageHeader
@@ -330,7 +339,62 @@ export function GroupPage() {
             <Meta label="Coordinator">broker {g!.coordinator}</Meta>
           </>
         }
+        right={
+          operate ? (
+            <Row gap="xs">
+              <Button
+                variant="default"
+                leftSection={<IconRewindBackward10 size={16} />}
+                onClick={() => {
+                  setResetDone(null);
+                  setOp('reset');
+                }}
+                data-testid="reset-offsets-button"
+              >
+                Reset offsets
+              </Button>
+              <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setOp('delete')} data-testid="delete-group-button">
+                Delete group
+              </Button>
+            </Row>
+          ) : undefined
+        }
       />
+      {resetDone && (
+        <Alert color="teal" icon={<IconCheck size={18} />} mb="md" title="Offsets reset" withCloseButton onClose={() => setResetDone(null)} data-testid="reset-done">
+          <ResetDone plan={resetDone} />
+        </Alert>
+      )}
+      <Modal opened={op === 'reset'} onClose={() => setOp(null)} title={`Reset the offsets of ${group}`} size="xl" data-testid="reset-modal">
+        {op === 'reset' && (
+          <ResetOffsetsForm
+            cluster={cluster}
+            group={group}
+            topics={groupTopics}
+            onCancel={() => setOp(null)}
+            onApplied={(p) => {
+              setOp(null);
+              setResetDone(p);
+              void qc.invalidateQueries({ queryKey: ['group', cluster, group] });
+              void qc.invalidateQueries({ queryKey: ['group-lag', cluster, group] });
+            }}
+          />
+        )}
+      </Modal>
+      <Modal opened={op === 'delete'} onClose={() => setOp(null)} title={`Delete group ${group}`} size="lg" data-testid="delete-group-modal">
+        {op === 'delete' && (
+          <DeleteGroupForm
+            cluster={cluster}
+            group={group}
+            onCancel={() => setOp(null)}
+            onDeleted={() => {
+              setOp(null);
+              void qc.invalidateQueries({ queryKey: ['groups', cluster] });
+              navigate(link(`${clusterPath}/groups`));
+            }}
+          />
+        )}
+      </Modal>
       {g!.error && <Alert color="red" mb="md" title="The group could not be fully described">{g!.error}</Alert>}
       {lag ? (
         <LagSummary lag={lag} clusterPath={clusterPath} link={link} />

@@ -1,14 +1,17 @@
-import { Anchor, Badge, Group, SimpleGrid, Tabs, Text, Tooltip } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Alert, Anchor, Badge, Button, Group, Modal, SimpleGrid, Tabs, Text, Tooltip } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconCheck, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/endpoints';
-import type { Config, Partition, TopicGroup } from '../api/types';
+import type { AddPartitionsPlan, Config, Partition, TopicGroup } from '../api/types';
+import { useCanOperate } from '../auth';
 import { DataTable, type Column } from '../components/DataTable';
 import { EntityFindings } from '../components/Findings';
 import { EntityHealth } from '../components/Health';
 import { Meta, PageHeader, Section, Stat, StatGrid } from '../components/Page';
 import { ErrorAlert, Loading } from '../components/States';
+import { AddPartitionsForm } from '../components/TopicOps';
 import { GroupStateBadge } from '../components/StatusBadge';
 import { MetricChart } from '../components/TimeChart';
 import { formatBytes, formatBytesRate, formatInt, formatRate } from '../lib/format';
@@ -39,6 +42,10 @@ export function TopicPage() {
   const { interval, link } = useTimeState();
   const navigate = useNavigate();
   const [tab, setTab] = useState<string | null>('partitions');
+  const operate = useCanOperate();
+  const qc = useQueryClient();
+  const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState<AddPartitionsPlan | null>(null);
   const q = useQuery({ queryKey: ['topic', cluster, topic], queryFn: ({ signal }) => api.topic(cluster, topic, signal), refetchInterval: interval });
   const t = q.data;
   const entity = `topic:${cluster}/${topic}`;
@@ -163,7 +170,43 @@ export function TopicPage() {
           </>
         }
         meta={t!.id ? <Meta label="Topic ID">{t!.id}</Meta> : undefined}
+        right={
+          operate && !t!.internal ? (
+            <Button
+              variant="default"
+              leftSection={<IconPlus size={16} />}
+              onClick={() => {
+                setAdded(null);
+                setAdding(true);
+              }}
+              data-testid="add-partitions-button"
+            >
+              Add partitions
+            </Button>
+          ) : undefined
+        }
       />
+      {added && (
+        <Alert color="teal" icon={<IconCheck size={18} />} mb="sm" withCloseButton onClose={() => setAdded(null)} data-testid="partitions-added">
+          {added.summary}.
+        </Alert>
+      )}
+      <Modal opened={adding} onClose={() => setAdding(false)} title={`Add partitions to ${topic}`} size="lg" data-testid="add-partitions-modal">
+        {adding && (
+          <AddPartitionsForm
+            cluster={cluster}
+            topic={topic}
+            current={t!.partitions.length}
+            onCancel={() => setAdding(false)}
+            onDone={(p) => {
+              setAdding(false);
+              setAdded(p);
+              void qc.invalidateQueries({ queryKey: ['topic', cluster, topic] });
+              void qc.invalidateQueries({ queryKey: ['topics', cluster] });
+            }}
+          />
+        )}
+      </Modal>
       <StatGrid cols={7}>
         <Stat label="Partitions" value={formatInt(s.partitions)} testId="stat-partitions" />
         <Stat label="RF / min ISR" value={`${s.replication_factor} / ${s.min_insync_replicas}`} hint="replication factor / min.insync.replicas" />

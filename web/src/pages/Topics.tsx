@@ -1,13 +1,16 @@
-import { Anchor, Badge, Checkbox, Group, Text, TextInput } from '@mantine/core';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { IconSearch } from '@tabler/icons-react';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Modal, Text, TextInput } from '@mantine/core';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconCheck, IconPlus, IconSearch } from '@tabler/icons-react';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/endpoints';
-import type { TopicRow } from '../api/types';
+import type { CreateTopicPlan, TopicRow } from '../api/types';
+import { useCanOperate } from '../auth';
 import { DataTable, type Column } from '../components/DataTable';
 import { PageHeader } from '../components/Page';
 import { Pager } from '../components/Pager';
 import { ErrorAlert } from '../components/States';
+import { CreateTopicForm } from '../components/TopicOps';
 import { formatBytes, formatBytesRate, formatInt, formatRate } from '../lib/format';
 import { useListState } from '../lib/useListState';
 import { useTimeState } from '../lib/timeState';
@@ -20,6 +23,10 @@ export function TopicsPage() {
   const navigate = useNavigate();
   const { interval, link } = useTimeState();
   const showInternal = search.get('internal') === '1';
+  const operate = useCanOperate();
+  const qc = useQueryClient();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreateTopicPlan | null>(null);
 
   const tq = useQuery({
     queryKey: ['topics', cluster, q, sort, desc, size, offset, showInternal],
@@ -82,7 +89,43 @@ export function TopicsPage() {
         crumbs={[{ label: 'Fleet', to: '/' }, { label: cluster, to: `/clusters/${encodeURIComponent(cluster)}` }, { label: 'Topics' }]}
         title="Topics"
         badges={data ? <Badge variant="light" data-testid="topics-total">{formatInt(data.total)}</Badge> : undefined}
+        right={
+          operate ? (
+            <Button
+              leftSection={<IconPlus size={16} />}
+              onClick={() => {
+                setCreated(null);
+                setCreating(true);
+              }}
+              data-testid="create-topic-button"
+            >
+              Create topic
+            </Button>
+          ) : undefined
+        }
       />
+      {created && (
+        <Alert color="teal" icon={<IconCheck size={18} />} mb="sm" withCloseButton onClose={() => setCreated(null)} data-testid="topic-created">
+          {created.summary}.{' '}
+          <Anchor component={Link} to={link(`/clusters/${encodeURIComponent(cluster)}/topics/${encodeURIComponent(created.topic)}`)} size="sm">
+            Open {created.topic}
+          </Anchor>
+        </Alert>
+      )}
+      <Modal opened={creating} onClose={() => setCreating(false)} title={`Create a topic in ${cluster}`} size="lg" data-testid="create-topic-modal">
+        {creating && (
+          <CreateTopicForm
+            cluster={cluster}
+            onCancel={() => setCreating(false)}
+            onCreated={(p) => {
+              setCreating(false);
+              setCreated(p);
+              void qc.invalidateQueries({ queryKey: ['topics', cluster] });
+              void qc.invalidateQueries({ queryKey: ['clusters'] });
+            }}
+          />
+        )}
+      </Modal>
       <Group mb="sm" gap="md" wrap="wrap">
         <TextInput
           placeholder="Filter topics by name"
