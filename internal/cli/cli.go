@@ -47,6 +47,18 @@ Client commands (talk to a running server; --server URL, default $GREGOR_SERVER)
   gregor bundle --cluster NAME         download a diagnostics bundle (secrets redacted)
   Each takes -o table|json; auth from GREGOR_TOKEN, or GREGOR_USER and GREGOR_PASSWORD.
 
+Operations (operator role; delete-topic admin; each takes --cluster NAME, and --dry-run to
+print the plan and change nothing; every call is audited):
+  gregor create-topic NAME [--partitions N] [--replication-factor N] [--config k=v ...] [--brokers 1,2,3]
+  gregor delete-topic NAME --confirm NAME
+  gregor add-partitions TOPIC --count N
+  gregor alter-topic-config TOPIC [--set k=v ...] [--delete k ...]
+  gregor purge-topic TOPIC (--before-offset N | --before-time RFC3339) [--partitions 0,1]
+  gregor reset-offsets GROUP --to earliest|latest|timestamp|offset|shift [--timestamp T]
+                       [--offset N] [--shift N] [--topic T ...]
+  gregor delete-group GROUP
+  gregor audit [--user U] [--action PREFIX] [--cluster C] [--since 24h] [--limit N]
+
 Run 'gregor serve --help' or 'gregor COMMAND --help' for a command's flags.
 `
 
@@ -61,6 +73,8 @@ func Main(args []string, stdout, stderr io.Writer, environ []string) int {
 		return serve(args[1:], stdout, stderr, environ)
 	case "clusters", "brokers", "topics", "groups", "describe-topic", "describe-group", "lag", "doctor", "bundle":
 		return runClient(args[0], args[1:], stdout, stderr, environ)
+	case "create-topic", "delete-topic", "add-partitions", "alter-topic-config", "purge-topic", "reset-offsets", "delete-group", "audit":
+		return runOp(args[0], args[1:], stdout, stderr, environ)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "gregor", version())
 		return ExitOK

@@ -467,6 +467,12 @@ func (c *client) get(path string, q url.Values) ([]byte, *clientError) { return 
 
 // fetch GETs path; a successful answer must be JSON when wantJSON (errors always are).
 func (c *client) fetch(path string, q url.Values, wantJSON bool) ([]byte, *clientError) {
+	return c.send(http.MethodGet, path, q, nil, wantJSON)
+}
+
+// send sends method to path with query q and, when body is not nil, that JSON body; it
+// returns the body of a 2xx answer (JSON when wantJSON; errors always are).
+func (c *client) send(method, path string, q url.Values, body []byte, wantJSON bool) ([]byte, *clientError) {
 	u := *c.base
 	u.RawPath = c.base.EscapedPath() + path
 	if p, err := url.PathUnescape(u.RawPath); err == nil {
@@ -475,9 +481,16 @@ func (c *client) fetch(path string, q url.Values, wantJSON bool) ([]byte, *clien
 	u.RawQuery = q.Encode()
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
 	if err != nil {
 		return nil, &clientError{code: ExitUsage, msg: "bad request URL: " + err.Error()}
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if wantJSON {
 		req.Header.Set("Accept", "application/json")
@@ -493,14 +506,14 @@ func (c *client) fetch(path string, q url.Values, wantJSON bool) ([]byte, *clien
 	case "basic":
 		auth = "basic auth from GREGOR_USER/GREGOR_PASSWORD"
 	}
-	c.logf("GET %s (%s)", u.Redacted(), auth)
+	c.logf("%s %s (%s)", method, u.Redacted(), auth)
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return nil, c.unreachable(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	body, err = io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
 		return nil, c.unreachable(err)
 	}
