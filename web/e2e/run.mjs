@@ -800,6 +800,107 @@ async function main() {
     assert(actions.every((a) => a.startsWith('topic.')), `filtered to topic.: ${actions}`);
   });
 
+  // ---- Messages (browse, search, produce) and the security page (ACLs, quotas) ----
+  const selectOption = async (scope, testId, label) => {
+    await scope.getByTestId(testId).click();
+    await page.getByRole('option', { name: label, exact: true }).click();
+  };
+  await test('messages: browse orders, decode JSON, expand a row with its whole value and a download link', async () => {
+    await page.goto(base + 'clusters/demo/topics/orders');
+    await page.getByTestId('tab-messages').click();
+    const browser = page.getByTestId('message-browser');
+    await browser.getByTestId('message-row').first().waitFor();
+    await selectOption(browser, 'browse-decode', 'JSON');
+    await browser.getByTestId('browse-read').click();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="message-preview"]')].some((e) => e.textContent.startsWith('{ "seq":')));
+    const n = await browser.getByTestId('message-row').count();
+    assert(n > 0 && n <= 50, `rows: ${n}`);
+    await browser.getByTestId('message-toggle').first().click();
+    const details = browser.getByTestId('message-details');
+    const value = await details.getByTestId('message-value').innerText();
+    assert(/^\{\n\s+"seq": \d+/.test(value), `pretty JSON value: ${value}`);
+    const href = await details.getByTestId('message-download').getAttribute('href');
+    assert(/\/api\/v1\/clusters\/demo\/topics\/orders\/messages\/\d+\/\d+\?download=1$/.test(href), `download link: ${href}`);
+    const dl = await page.request.get(new URL(href, base).toString());
+    assert(dl.ok() && /attachment/.test(dl.headers()['content-disposition'] ?? ''), `download answers an attachment (${dl.status()})`);
+    await screenshot(page, 'messages-browse', 30);
+    await browser.getByTestId('load-more').click();
+    await browser.getByTestId('browse-status').waitFor();
+  });
+
+  await test('messages: a search with a small max_messages says it stopped at the message limit', async () => {
+    await page.getByTestId('messages-mode').getByText('Search', { exact: true }).click();
+    const s = page.getByTestId('message-search');
+    await s.getByTestId('search-value').fill('"seq"');
+    await s.getByTestId('search-max-messages').fill('5');
+    await s.getByTestId('search-limit').fill('1000');
+    await s.getByTestId('search-run').click();
+    const summary = s.getByTestId('search-summary');
+    await summary.waitFor();
+    const text = await summary.innerText();
+    assert((await summary.getAttribute('data-stopped')) === 'max_messages', `stopped: ${text}`);
+    assert(/stopped at the 5 message limit/.test(text) && /5 messages scanned/.test(text), `summary: ${text}`);
+    assert((await s.getByTestId('search-results').getByTestId('message-row').count()) === 5, 'the 5 scanned messages all match');
+    await screenshot(page, 'messages-search', 31);
+  });
+
+  await test('messages: produce to orders as admin, then find it by browsing', async () => {
+    const marker = `e2e-produced-${Date.now()}`;
+    await page.getByTestId('messages-mode').getByText('Produce', { exact: true }).click();
+    const f = page.getByTestId('produce-form');
+    await f.getByTestId('produce-key').fill('e2e-key');
+    await f.getByTestId('produce-value').fill(JSON.stringify({ marker }));
+    await f.getByTestId('add-header').click();
+    await f.getByTestId('header-key').fill('source');
+    await f.getByTestId('header-value').fill('e2e');
+    await f.getByTestId('produce-submit').click();
+    const res = f.getByTestId('produce-result');
+    await res.waitFor();
+    const partition = await res.getAttribute('data-partition');
+    const offset = await res.getAttribute('data-offset');
+    assert(/^\d+$/.test(partition) && /^\d+$/.test(offset), `partition ${partition}, offset ${offset}`);
+    await page.getByTestId('messages-mode').getByText('Browse', { exact: true }).click();
+    const browser = page.getByTestId('message-browser');
+    await selectOption(browser, 'browse-partition', `Partition ${partition}`);
+    await selectOption(browser, 'browse-from', 'Offset');
+    await browser.getByTestId('browse-offset').fill(offset);
+    await browser.getByTestId('browse-read').click();
+    const row = browser.locator(`[data-testid="message-row"][data-partition="${partition}"][data-offset="${offset}"]`);
+    await row.waitFor();
+    assert((await row.innerText()).includes(marker), `the produced value: ${await row.innerText()}`);
+    assert((await row.getByTestId('message-header-count').innerText()).trim() === '1', 'one header');
+    await screenshot(page, 'messages-produced', 32);
+  });
+
+  await test('security: quotas list, set a quota (preview, apply) and see it; ACLs or the no-authorizer message', async () => {
+    await page.goto(base + 'clusters/demo');
+    await page.getByTestId('security-link').click();
+    await page.waitForURL(/\/clusters\/demo\/security$/);
+    const acl = await page.request.get(base + 'api/v1/clusters/demo/acls');
+    if (acl.status() === 400) {
+      const msg = await page.getByTestId('acl-no-authorizer').innerText();
+      assert(/authorizer/.test(msg), `no authorizer shown: ${msg}`);
+    } else {
+      assert(acl.ok(), `GET acls: ${acl.status()}`);
+      await page.getByTestId('acl-create-button').waitFor();
+    }
+    await page.getByTestId('quota-set-button').click();
+    const f = page.getByTestId('quota-form');
+    await f.getByTestId('quota-user').fill('e2e-user');
+    await f.getByTestId('quota-value').fill('1048576');
+    await f.getByTestId('quota-preview').click();
+    await f.getByTestId('quota-plan').waitFor();
+    assert((await f.getByTestId('quota-after').innerText()).includes('producer_byte_rate=1048576'), 'after in the plan');
+    assert(!JSON.stringify(await apiGet('/api/v1/clusters/demo/quotas')).includes('e2e-user'), 'the dry run set nothing');
+    await f.getByTestId('quota-apply').click();
+    await page.getByTestId('quota-done').waitFor();
+    const row = page.locator('[data-testid="quota-row"][data-entity="user e2e-user"]');
+    await row.waitFor();
+    assert((await row.innerText()).includes('producer_byte_rate=1048576'), `row: ${await row.innerText()}`);
+    assert((await page.getByTestId('scram-create-button').count()) === 1, 'admin sees SCRAM users');
+    await screenshot(page, 'security', 33);
+  });
+
   await test('logout goes back to the login page', async () => {
     await page.goto(base);
     await page.getByTestId('user-menu').click();
@@ -829,6 +930,13 @@ async function main() {
     await page.goto(base + 'clusters/demo/groups/billing');
     await page.getByTestId('group-partitions-table').waitFor();
     assert((await page.getByTestId('reset-offsets-button').count()) + (await page.getByTestId('delete-group-button').count()) === 0, 'no Reset offsets or Delete group');
+    await page.goto(base + 'clusters/demo/security');
+    await page.getByTestId('quotas-table').waitFor();
+    assert((await page.getByTestId('quota-set-button').count()) + (await page.getByTestId('scram-create-button').count()) === 0, 'no quota or SCRAM operations for a viewer');
+    await page.goto(base + 'clusters/demo/topics/orders');
+    await page.getByTestId('tab-messages').click();
+    await page.getByTestId('message-row').first().waitFor();
+    assert((await page.getByTestId('messages-mode').getByText('Produce', { exact: true }).count()) === 0, 'no Produce for a viewer');
   });
 
   if (consoleErrors.length) log('browser console errors:', consoleErrors);

@@ -10,6 +10,7 @@ import { GroupPage } from './pages/Group';
 import { GroupsPage } from './pages/Groups';
 import { LoginPage } from './pages/Login';
 import { NotFoundPage } from './pages/NotFound';
+import { SecurityPage } from './pages/Security';
 import { TopicPage } from './pages/Topic';
 import { TopicsPage } from './pages/Topics';
 
@@ -34,6 +35,7 @@ export function App() {
           <Route path="clusters/:cluster/topics/:topic" element={<TopicPage />} />
           <Route path="clusters/:cluster/groups" element={<GroupsPage />} />
           <Route path="clusters/:cluster/groups/:group" element={<GroupPage />} />
+          <Route path="clusters/:cluster/security" element={<SecurityPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -31,6 +31,11 @@ export function useCanOperate(): boolean {
   return canOperate(useContext(Ctx)?.session?.role);
 }
 
+/** Whether the signed-in user is an admin (SCRAM users, deleting topics). */
+export function useIsAdmin(): boolean {
+  return useContext(Ctx)?.session?.role === 'admin';
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(null);
   const [checking, setChecking] = useState(true);

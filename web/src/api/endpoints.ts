@@ -24,6 +24,21 @@ import type {
   Silence,
   TopicDetail,
   TopicRow,
+  Acl,
+  AclCreateResult,
+  AclDeleteResult,
+  AclFilter,
+  Message,
+  MessagesResponse,
+  ProduceRequest,
+  ProduceResult,
+  Quota,
+  QuotaChange,
+  QuotaPlan,
+  ScramPlan,
+  ScramUser,
+  SearchRequest,
+  SearchResponse,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -107,4 +122,35 @@ export const api = {
   /** Delete an empty group and its committed offsets; dry run: what would go. */
   deleteGroup: (c: string, g: string, dryRun: boolean) =>
     request<GroupDeletion>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}${qs({ dry_run: dryRun ? 'true' : undefined })}`, { method: 'DELETE' }),
+  /** A page of records: from newest|oldest|offset|RFC 3339|"0:120,1:98". */
+  messages: (c: string, t: string, p: { partition?: string; from?: string; limit?: number; decode?: string; max_bytes?: number }, signal?: AbortSignal) =>
+    request<MessagesResponse>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}/messages${qs(p)}`, { signal }),
+  /** One record, its value whole. */
+  message: (c: string, t: string, partition: number, offset: number, decode?: string, signal?: AbortSignal) =>
+    request<Message>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}/messages/${partition}/${offset}${qs({ decode })}`, { signal }),
+  /** The raw value of one record (Content-Disposition: attachment). */
+  messageDownloadPath: (c: string, t: string, partition: number, offset: number) =>
+    `/api/v1/clusters/${enc(c)}/topics/${enc(t)}/messages/${partition}/${offset}?download=1`,
+  /** A bounded scan; GET (viewers may use it, POST is refused to them). */
+  searchMessages: (c: string, t: string, p: SearchRequest, signal?: AbortSignal) =>
+    request<SearchResponse>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}/messages/search${qs({ ...p })}`, { signal }),
+  produce: (c: string, t: string, body: ProduceRequest) =>
+    request<ProduceResult>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}/messages`, { method: 'POST', body }),
+  acls: (c: string, f: AclFilter, signal?: AbortSignal) =>
+    request<{ acls: Acl[] | null; total: number }>(`/api/v1/clusters/${enc(c)}/acls${qs({ ...f })}`, { signal }),
+  createAcl: (c: string, body: Partial<Acl> & { dry_run: boolean }) =>
+    request<AclCreateResult>(`/api/v1/clusters/${enc(c)}/acls`, { method: 'POST', body }),
+  deleteAcls: (c: string, f: AclFilter, dryRun: boolean) =>
+    request<AclDeleteResult>(`/api/v1/clusters/${enc(c)}/acls${qs({ ...f, dry_run: dryRun ? 'true' : undefined })}`, { method: 'DELETE' }),
+  quotas: (c: string, signal?: AbortSignal) =>
+    request<{ quotas: Quota[] | null; total: number }>(`/api/v1/clusters/${enc(c)}/quotas`, { signal }),
+  alterQuota: (c: string, body: QuotaChange) => request<QuotaPlan>(`/api/v1/clusters/${enc(c)}/quotas`, { method: 'PUT', body }),
+  scramUsers: (c: string, signal?: AbortSignal) =>
+    request<{ users: ScramUser[] | null; total: number }>(`/api/v1/clusters/${enc(c)}/scram-users`, { signal }),
+  createScram: (c: string, body: { name: string; mechanism: string; password: string; iterations?: number; dry_run: boolean }) =>
+    request<ScramPlan>(`/api/v1/clusters/${enc(c)}/scram-users`, { method: 'POST', body }),
+  updateScram: (c: string, name: string, body: { mechanism: string; password: string; iterations?: number; dry_run: boolean }) =>
+    request<ScramPlan>(`/api/v1/clusters/${enc(c)}/scram-users/${enc(name)}`, { method: 'PUT', body }),
+  deleteScram: (c: string, name: string, mechanism: string | undefined, dryRun: boolean) =>
+    request<ScramPlan>(`/api/v1/clusters/${enc(c)}/scram-users/${enc(name)}${qs({ mechanism, dry_run: dryRun ? 'true' : undefined })}`, { method: 'DELETE' }),
 };

@@ -523,3 +523,172 @@ export interface AuditEntry {
   result?: string;
   error?: string;
 }
+
+// ---- Messages (internal/api messages) ----
+
+export interface MessageHeader {
+  key: string;
+  value: string;
+  encoding?: 'base64' | string;
+}
+
+export type Decode = 'text' | 'json' | 'hex' | 'base64';
+
+export interface Message {
+  partition: number;
+  offset: number;
+  timestamp: string;
+  key: string | null;
+  key_size: number;
+  key_decode?: string;
+  value: string | null;
+  value_size: number;
+  truncated: boolean;
+  decode: string;
+  headers: MessageHeader[] | null;
+  note?: string;
+}
+
+export interface PartitionProgress {
+  partition: number;
+  log_start: number;
+  log_end: number;
+  from: number;
+  to: number;
+  next: number;
+  read: number;
+  done: boolean;
+}
+
+export interface MessagesResponse {
+  topic: string;
+  from: string;
+  decode: string;
+  limit: number;
+  max_bytes: number;
+  messages: Message[] | null;
+  next: Record<string, number>;
+  next_from: string;
+  more: boolean;
+  stopped: 'limit' | 'end' | 'bytes' | 'time' | string;
+  partitions: PartitionProgress[] | null;
+}
+
+export interface SearchRequest {
+  partition?: string;
+  from?: string;
+  key_contains?: string;
+  value_contains?: string;
+  regex?: string;
+  json_path?: string;
+  json_equals?: string;
+  max_messages?: number;
+  max_seconds?: number;
+  limit?: number;
+  decode?: string;
+}
+
+export interface SearchResponse {
+  topic: string;
+  from: string;
+  matches: Message[] | null;
+  scanned: number;
+  stopped: 'limit' | 'max_messages' | 'max_seconds' | 'end' | 'canceled' | string;
+  max_messages: number;
+  max_seconds: number;
+  limit: number;
+  elapsed_ms: number;
+  next: Record<string, number>;
+  next_from: string;
+  partitions: PartitionProgress[] | null;
+}
+
+export interface ProduceRequest {
+  key?: string | null;
+  value: string | null;
+  headers?: MessageHeader[];
+  partition?: number;
+}
+
+export interface ProduceResult {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: string;
+  key_size: number;
+  value_size: number;
+}
+
+// ---- ACLs, quotas, SCRAM users ----
+
+export interface Acl {
+  principal: string;
+  host: string;
+  resource_type: string;
+  resource_name: string;
+  pattern_type: string;
+  operation: string;
+  permission: string;
+}
+
+export type AclFilter = Partial<Acl>;
+
+export interface AclCreateResult {
+  acl: Acl;
+  exists: boolean;
+  dry_run: boolean;
+  applied: boolean;
+}
+
+export interface AclDeleteResult {
+  filter: AclFilter;
+  matching: Acl[] | null;
+  dry_run: boolean;
+  applied: boolean;
+}
+
+export interface QuotaEntity {
+  user?: string;
+  client_id?: string;
+  ip?: string;
+}
+
+export interface Quota {
+  entity: QuotaEntity;
+  values: Record<string, number>;
+}
+
+export interface QuotaChange {
+  user?: string;
+  client_id?: string;
+  default?: boolean;
+  set?: Record<string, number>;
+  remove?: string[];
+  dry_run: boolean;
+}
+
+export interface QuotaPlan {
+  entity: QuotaEntity;
+  before: Record<string, number> | null;
+  after: Record<string, number> | null;
+  dry_run: boolean;
+  applied: boolean;
+}
+
+export interface ScramCredential {
+  mechanism: string;
+  iterations: number;
+}
+
+export interface ScramUser {
+  name: string;
+  credentials: ScramCredential[] | null;
+}
+
+export interface ScramPlan {
+  action: 'create' | 'update' | 'delete' | string;
+  name: string;
+  credentials: ScramCredential[] | null;
+  dry_run: boolean;
+  applied: boolean;
+}

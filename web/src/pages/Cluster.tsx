@@ -99,6 +99,9 @@ export function ClusterPage() {
               {formatAgo(c!.collected_at)} in {formatDuration(c!.took_ms)}
               {c!.requests ? `, ${c!.requests} requests` : ''}
             </Meta>
+            <Anchor component={Link} to={link(`/clusters/${encodeURIComponent(cluster)}/security`)} data-testid="security-link">
+              Security (ACLs, quotas)
+            </Anchor>
             {operate && (
               <Anchor href={apiUrl(`/api/v1/clusters/${encodeURIComponent(cluster)}/bundle?hours=6`)} download data-testid="bundle-link">
                 Diagnostics bundle

@@ -12,6 +12,7 @@ import { EntityHealth } from '../components/Health';
 import { Meta, PageHeader, Section, Stat, StatGrid } from '../components/Page';
 import { ErrorAlert, Loading } from '../components/States';
 import { AddPartitionsForm } from '../components/TopicOps';
+import { MessagesTab } from '../components/Messages';
 import { GroupStateBadge } from '../components/StatusBadge';
 import { MetricChart } from '../components/TimeChart';
 import { formatBytes, formatBytesRate, formatInt, formatRate } from '../lib/format';
@@ -240,6 +241,9 @@ export function TopicPage() {
           <Tabs.Tab value="groups" data-testid="tab-groups">
             Consumer groups <Badge size="xs" variant="light" ml={4}>{t!.groups.length}</Badge>
           </Tabs.Tab>
+          <Tabs.Tab value="messages" data-testid="tab-messages">
+            Messages
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="partitions">
           <DataTable
@@ -264,6 +268,9 @@ export function TopicPage() {
             onOpen={(g) => navigate(link(groupPath(g)))}
             empty="No consumer group has committed offsets on this topic."
           />
+        </Tabs.Panel>
+        <Tabs.Panel value="messages">
+          <MessagesTab cluster={cluster} topic={topic} partitions={t!.partitions.map((p) => p.id)} />
         </Tabs.Panel>
       </Tabs>
     </>
