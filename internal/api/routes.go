@@ -59,6 +59,7 @@ func (s *Server) routes() http.Handler {
 	s.securityRoutes(mux)
 	s.messageRoutes(mux)
 	s.replicaRoutes(mux)
+	s.reassignRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(KindNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path))
 	})
