@@ -6,86 +6,29 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"golang.org/x/crypto/bcrypt"
 
-	"github.com/gregor-kafka/gregor/internal/auth"
-	"github.com/gregor-kafka/gregor/internal/collect"
-	"github.com/gregor-kafka/gregor/internal/config"
-	"github.com/gregor-kafka/gregor/internal/fleet"
-	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/store"
-	"github.com/gregor-kafka/gregor/internal/testkit"
 )
-
-// gopAudit is an in-memory store.Audit.
-type gopAudit struct {
-	mu      sync.Mutex
-	entries []store.AuditEntry
-}
-
-func (a *gopAudit) AppendAudit(_ context.Context, e store.AuditEntry) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	e.ID = int64(len(a.entries) + 1)
-	a.entries = append(a.entries, e)
-	return nil
-}
-
-func (a *gopAudit) ListAudit(_ context.Context, _ store.AuditFilter) ([]store.AuditEntry, int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]store.AuditEntry(nil), a.entries...), len(a.entries), nil
-}
-
-func (a *gopAudit) PruneAudit(context.Context, time.Time) error { return nil }
-
-func (a *gopAudit) all() []store.AuditEntry {
-	es, _, _ := a.ListAudit(context.Background(), store.AuditFilter{})
-	return es
-}
 
 // gopEnv is a server over the real cluster kc (named "local"), one user per role, an
 // in-memory audit log and an admin client to check Kafka with.
 type gopEnv struct {
 	h     http.Handler
-	audit *gopAudit
+	audit *memAudit
 	adm   *kadm.Client
 }
 
 func newGopEnv(t *testing.T) *gopEnv {
 	t.Helper()
-	testkit.Need(t, kc)
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	a := auth.New(st, auth.Options{BcryptCost: bcrypt.MinCost})
-	for name, pw := range passwords {
-		if err := a.CreateUser(context.Background(), name, pw, store.Role(name)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	kcl, err := kafka.New(config.Cluster{Name: "local", Bootstrap: kc.Bootstrap(), ClientID: "gregor"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(kcl.Close)
-	fc := fleet.New(collect.Options{Client: kcl, Timeout: 5 * time.Second}, fleet.Options{})
-	fc.Cycle(context.Background())
-	au := &gopAudit{}
-	s := New(Options{Auth: a, Users: st, Clusters: []Cluster{fc}, Audit: au})
-	s.SetReady()
+	s, _, au := opsServer(t, "local", nil)
 	return &gopEnv{h: s.Handler(), audit: au, adm: kc.AdminT(t)}
 }
 

@@ -6,106 +6,30 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kmsg"
-	"golang.org/x/crypto/bcrypt"
 
-	"github.com/gregor-kafka/gregor/internal/auth"
-	"github.com/gregor-kafka/gregor/internal/collect"
-	"github.com/gregor-kafka/gregor/internal/config"
-	"github.com/gregor-kafka/gregor/internal/fleet"
-	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/store"
-	"github.com/gregor-kafka/gregor/internal/testkit"
 )
-
-// secAudit is an in-memory store.Audit.
-type secAudit struct {
-	mu      sync.Mutex
-	entries []store.AuditEntry
-}
-
-func (a *secAudit) AppendAudit(_ context.Context, e store.AuditEntry) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	e.ID = int64(len(a.entries) + 1)
-	a.entries = append(a.entries, e)
-	return nil
-}
-
-func (a *secAudit) ListAudit(_ context.Context, f store.AuditFilter) ([]store.AuditEntry, int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var out []store.AuditEntry
-	for i := len(a.entries) - 1; i >= 0; i-- {
-		if e := a.entries[i]; strings.HasPrefix(e.Action, f.Action) {
-			out = append(out, e)
-		}
-	}
-	return out, len(out), nil
-}
-
-func (a *secAudit) PruneAudit(context.Context, time.Time) error { return nil }
-
-// last is the newest entry for action.
-func (a *secAudit) last(t *testing.T, action string) store.AuditEntry {
-	t.Helper()
-	es, _, _ := a.ListAudit(context.Background(), store.AuditFilter{Action: action})
-	if len(es) == 0 {
-		t.Fatalf("no audit entry for %s", action)
-	}
-	return es[0]
-}
-
-func (a *secAudit) dump() string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	b, _ := json.Marshal(a.entries)
-	return string(b)
-}
 
 // secEnv is a server over the real cluster kc (named "local"), one user per role, an
 // in-memory audit log and a log buffer.
 type secEnv struct {
 	*authEnv
-	audit *secAudit
+	audit *memAudit
 	adm   *kadm.Client
 }
 
 func newSecEnv(t *testing.T) *secEnv {
 	t.Helper()
-	testkit.Need(t, kc)
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	a := auth.New(st, auth.Options{BcryptCost: bcrypt.MinCost})
-	for name, pw := range passwords {
-		if err := a.CreateUser(context.Background(), name, pw, store.Role(name)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	kcl, err := kafka.New(config.Cluster{Name: "local", Bootstrap: kc.Bootstrap(), ClientID: "gregor"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(kcl.Close)
-	c := fleet.New(collect.Options{Client: kcl, Timeout: 5 * time.Second}, fleet.Options{})
-	c.Cycle(context.Background())
 	logs := &bytes.Buffer{}
-	audit := &secAudit{}
-	s := New(Options{Auth: a, Users: st, Series: st, Log: slog.New(slog.NewTextHandler(logs, nil)),
-		Clusters: []Cluster{c}, Audit: audit})
-	s.SetReady()
+	s, a, au := opsServer(t, "local", slog.New(slog.NewTextHandler(logs, nil)))
 	now := time.Now()
-	return &secEnv{authEnv: &authEnv{h: s.Handler(), logs: logs, now: &now, a: a}, audit: audit, adm: kc.AdminT(t)}
+	return &secEnv{authEnv: &authEnv{h: s.Handler(), logs: logs, now: &now, a: a}, audit: au, adm: kc.AdminT(t)}
 }
 
 // call runs a request as user and decodes the JSON answer.

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,86 +15,24 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
-	"golang.org/x/crypto/bcrypt"
 
-	"github.com/gregor-kafka/gregor/internal/auth"
-	"github.com/gregor-kafka/gregor/internal/collect"
-	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/fleet"
-	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/store"
-	"github.com/gregor-kafka/gregor/internal/testkit"
 )
-
-// topAudit is an in-memory store.Audit.
-type topAudit struct {
-	mu      sync.Mutex
-	entries []store.AuditEntry
-}
-
-func (a *topAudit) AppendAudit(_ context.Context, e store.AuditEntry) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	e.ID = int64(len(a.entries) + 1)
-	a.entries = append(a.entries, e)
-	return nil
-}
-
-func (a *topAudit) ListAudit(context.Context, store.AuditFilter) ([]store.AuditEntry, int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]store.AuditEntry(nil), a.entries...), len(a.entries), nil
-}
-
-func (a *topAudit) PruneAudit(context.Context, time.Time) error { return nil }
-
-// of are the entries about one topic.
-func (a *topAudit) of(topic string) []store.AuditEntry {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var out []store.AuditEntry
-	for _, e := range a.entries {
-		if e.Target == topic {
-			out = append(out, e)
-		}
-	}
-	return out
-}
 
 // topEnv is a server over the real cluster kc (named "real"), one user per role, an in-memory
 // audit log, the fleet cluster (to collect a snapshot) and an admin client to check Kafka.
 type topEnv struct {
 	h     http.Handler
-	audit *topAudit
+	audit *memAudit
 	fc    *fleet.Cluster
 	adm   *kadm.Client
 }
 
 func newTopEnv(t *testing.T) *topEnv {
 	t.Helper()
-	testkit.Need(t, kc)
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	a := auth.New(st, auth.Options{BcryptCost: bcrypt.MinCost})
-	for name, pw := range passwords {
-		if err := a.CreateUser(context.Background(), name, pw, store.Role(name)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	kcl, err := kafka.New(config.Cluster{Name: "real", Bootstrap: kc.Bootstrap(), ClientID: "gregor"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(kcl.Close)
-	fc := fleet.New(collect.Options{Client: kcl, Timeout: 5 * time.Second}, fleet.Options{})
-	fc.Cycle(context.Background())
-	au := &topAudit{}
-	s := New(Options{Auth: a, Users: st, Clusters: []Cluster{fc}, Audit: au})
-	s.SetReady()
-	return &topEnv{h: s.Handler(), audit: au, fc: fc, adm: kc.AdminT(t)}
+	s, _, au := opsServer(t, "real", nil)
+	return &topEnv{h: s.Handler(), audit: au, fc: s.clusters[0].(*fleet.Cluster), adm: kc.AdminT(t)}
 }
 
 // do sends a request as user ("" for nobody) and decodes the JSON answer.
