@@ -8,7 +8,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
+	"github.com/gregor-kafka/gregor/internal/auth"
 	"github.com/gregor-kafka/gregor/internal/operate"
+	"github.com/gregor-kafka/gregor/internal/store"
 )
 
 // rsgOpTimeout bounds one reassignment call; a cancel waits for Kafka to end the moves.
@@ -118,8 +120,15 @@ func (s *Server) handleReassignProgress() http.HandlerFunc {
 		st := s.rsgStateOf(cluster)
 		st.mu.Lock()
 		ctx, cancel := context.WithTimeout(r.Context(), rsgOpTimeout)
-		pr, err := operate.Progress(ctx, c.Client().Admin, st.last)
+		// Only an operator's look removes a finished reassignment's throttle: a viewer's GET
+		// changes nothing.
+		p := principal(r)
+		operator := p != nil && auth.Allows(p.Role, store.RoleOperator)
+		pr, err := operate.Progress(ctx, c.Client().Admin, st.last, operator)
 		cancel()
+		if pr != nil && pr.ThrottleRemoved {
+			st.last = nil
+		}
 		st.mu.Unlock()
 		if pr != nil && pr.ThrottleRemoved {
 			s.audit(r, cluster, "reassign.finish", cluster, false, map[string]any{"automatic": true}, pr, nil)
@@ -155,7 +164,11 @@ func (s *Server) rsgEnd(action string, do func(context.Context, *kadm.Client, *o
 			defer st.mu.Unlock()
 			ctx, cancel := context.WithTimeout(r.Context(), rsgOpTimeout)
 			defer cancel()
-			return do(ctx, c.Client().Admin, st.last)
+			end, err := do(ctx, c.Client().Admin, st.last)
+			if err == nil {
+				st.last = nil // done with: its throttle must not be removed again later
+			}
+			return end, err
 		}()
 		s.audit(r, cluster, action, cluster, false, nil, end, err)
 		if err != nil {

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -131,11 +133,19 @@ func (s *Server) handleDeleteACLs() http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		if r.ContentLength > 0 { // the filter may come as a JSON body instead
+		// The filter may come as a JSON body instead, sent with a length or chunked: read
+		// whatever body there is (an empty one is none), so a body's dry_run is never missed.
+		raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil || len(raw) > maxBody {
+			s.writeError(w, r, errorf(KindBadRequest, "the body could not be read or is too large"))
+			return
+		}
+		if len(bytes.TrimSpace(raw)) > 0 {
 			var body struct {
 				operate.ACLFilter
 				DryRun bool `json:"dry_run"`
 			}
+			r.Body = io.NopCloser(bytes.NewReader(raw))
 			if err := decode(r, &body); err != nil {
 				s.writeError(w, r, err)
 				return

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -297,5 +299,23 @@ func TestSecurityOpsQuotas(t *testing.T) {
 	}
 	if en := e.audit.last(t, "quota.alter"); en.User != "operator" || en.Cluster != "local" {
 		t.Errorf("audit entry %+v", en)
+	}
+}
+
+// A chunked DELETE body (no Content-Length) is read like any other: its fields are checked,
+// so its dry_run can never be skipped.
+func TestDeleteACLsChunkedBody(t *testing.T) {
+	e := newAuthEnv(t)
+	req := httptest.NewRequest("DELETE", "/api/v1/clusters/local/acls", io.MultiReader(strings.NewReader(`{"dry_run":true,"bogus":1}`)))
+	for k, v := range basic("operator") {
+		req.Header.Set(k, v)
+	}
+	if req.ContentLength != 0 && req.ContentLength != -1 {
+		t.Fatalf("the request has a length (%d): not the chunked case", req.ContentLength)
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "bogus") {
+		t.Fatalf("chunked body: %d %s", rec.Code, rec.Body)
 	}
 }

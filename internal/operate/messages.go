@@ -46,7 +46,7 @@ const (
 	DefaultMaxBytes    = 4 << 10  // value bytes shown per message in lists
 	MaxMaxBytes        = 1 << 20  // the most max_bytes may ask for
 	MessageHardCap     = 10 << 20 // value bytes shown by GetMessage (a download is whole)
-	BrowseBudget       = 16 << 20 // value bytes shown in one browse answer, in total
+	BrowseBudget       = 16 << 20 // bytes shown (keys, values, headers) in one browse or search answer
 
 	SearchDefaultMessages = 10_000
 	SearchMaxMessages     = 1_000_000
@@ -146,6 +146,21 @@ func formatOffsets(m map[int32]int64) string {
 		fmt.Fprintf(&b, "%d:%d", p, m[p])
 	}
 	return b.String()
+}
+
+// shownBytes is what a message weighs in an answer: key, value and headers as shown.
+func (m Message) shownBytes() int {
+	n := 0
+	if m.Key != nil {
+		n += len(*m.Key)
+	}
+	if m.Value != nil {
+		n += len(*m.Value)
+	}
+	for _, h := range m.Headers {
+		n += len(h.Key) + len(h.Value)
+	}
+	return n
 }
 
 // Header is one record header; Encoding is "base64" when the value is not UTF-8 text.
@@ -281,9 +296,7 @@ func Browse(ctx context.Context, cl *kafka.Client, req BrowseRequest) (*BrowseRe
 	why, err := scan(ctx, cl, req.Topic, ps, time.Time{}, func(r *kgo.Record) bool {
 		m := render(r, res.Decode, res.MaxBytes)
 		res.Messages = append(res.Messages, m)
-		if m.Value != nil {
-			shown += len(*m.Value)
-		}
+		shown += m.shownBytes()
 		return shown < BrowseBudget && len(res.Messages) < res.Limit
 	})
 	if err != nil {
@@ -574,7 +587,7 @@ func show(b []byte, decode string, maxBytes int) (*string, string, bool, string)
 		s := base64.StdEncoding.EncodeToString(part)
 		return &s, DecodeBase64, cut, ""
 	case DecodeJSON:
-		if !cut && json.Valid(b) {
+		if !cut && json.Valid(b) && indentedSize(b) <= 4*max(maxBytes, 4<<10) {
 			var buf bytes.Buffer
 			if json.Indent(&buf, b, "", "  ") == nil {
 				s := buf.String()
@@ -582,6 +595,9 @@ func show(b []byte, decode string, maxBytes int) (*string, string, bool, string)
 			}
 		}
 		note = "is not valid JSON: shown as text"
+		if json.Valid(b) && !cut {
+			note = "nests too deep to pretty-print within max_bytes: shown as text"
+		}
 		if cut {
 			note = "is cut at max_bytes, so not parsed as JSON: shown as text"
 		}
@@ -738,12 +754,15 @@ func Search(ctx context.Context, cl *kafka.Client, req SearchRequest) (*SearchRe
 	if err != nil {
 		return nil, err
 	}
+	shown := 0
 	why, err := scan(ctx, cl, req.Topic, ps, deadline, func(r *kgo.Record) bool {
 		res.Scanned++
 		if match(r) {
-			res.Matches = append(res.Matches, render(r, decode, maxBytes))
+			m := render(r, decode, maxBytes)
+			res.Matches = append(res.Matches, m)
+			shown += m.shownBytes()
 		}
-		return len(res.Matches) < res.Limit && res.Scanned < int64(res.MaxMessages)
+		return len(res.Matches) < res.Limit && res.Scanned < int64(res.MaxMessages) && shown < BrowseBudget
 	})
 	if err != nil {
 		return nil, err
@@ -751,6 +770,8 @@ func Search(ctx context.Context, cl *kafka.Client, req SearchRequest) (*SearchRe
 	switch {
 	case why == stopVisit && len(res.Matches) >= res.Limit:
 		res.Stopped = "limit"
+	case why == stopVisit && shown >= BrowseBudget:
+		res.Stopped = "bytes"
 	case why == stopVisit:
 		res.Stopped = "max_messages"
 	case why == stopDeadline:
@@ -963,4 +984,38 @@ func Produce(ctx context.Context, cl *kafka.Client, req ProduceRequest) (*Produc
 	}
 	return &Produced{Topic: out.Topic, Partition: out.Partition, Offset: out.Offset, Timestamp: out.Timestamp.UTC(),
 		KeySize: len(rec.Key), ValueSize: len(rec.Value)}, nil
+}
+
+// indentedSize bounds the size of b (valid JSON) indented by two spaces: every newline
+// json.Indent may add (after an opening bracket, a comma, before a closing one) carries at
+// most the deepest nesting's indent. Deeply nested small values would otherwise blow up
+// (20 KB of brackets indents to 200 MB).
+func indentedSize(b []byte) int {
+	depth, deepest, breaks := 0, 0, 0
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+			breaks++
+		case c == '}' || c == ']':
+			depth--
+			breaks++
+		case c == ',':
+			breaks++
+		}
+	}
+	return len(b) + breaks*(2*deepest+2)
 }

@@ -548,8 +548,18 @@ func StartReassignment(ctx context.Context, adm *kadm.Client, req ReassignStartR
 	if req.DryRun {
 		return r, nil
 	}
+	// Undo runs on a context of its own: a caller gone (or timed out) must not leave a
+	// throttle, or a move, behind.
+	undo := func(f func(context.Context) error) error {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		return f(uctx)
+	}
+	removeThrottle := func(c context.Context) error { return RemoveThrottle(c, adm, r.Throttle.Brokers, rsgKeys(r.Throttle)) }
 	if err := rsgSetThrottle(ctx, adm, r.Throttle); err != nil {
-		_ = RemoveThrottle(ctx, adm, r.Throttle.Brokers, rsgKeys(r.Throttle))
+		if uerr := undo(removeThrottle); uerr != nil {
+			return nil, fmt.Errorf("%w; removing the throttle set so far also failed: %v", err, uerr)
+		}
 		return nil, err
 	}
 	areq := kadm.AlterPartitionAssignmentsReq{}
@@ -568,8 +578,17 @@ func StartReassignment(ctx context.Context, adm *kadm.Client, req ReassignStartR
 				cancel.CancelAssign(a.Topic, a.Partition)
 			}
 		})
-		_, _ = adm.AlterPartitionAssignments(ctx, cancel)
-		_ = RemoveThrottle(ctx, adm, r.Throttle.Brokers, rsgKeys(r.Throttle))
+		uerr := undo(func(c context.Context) error {
+			if len(cancel) > 0 {
+				if _, err := adm.AlterPartitionAssignments(c, cancel); err != nil {
+					return err
+				}
+			}
+			return removeThrottle(c)
+		})
+		if uerr != nil {
+			return nil, Errorf(Unavailable, "starting the reassignment failed (%v) and undoing it failed too (%v): check GET .../reassignments and the throttle configs", err, uerr)
+		}
 		return nil, Explain("starting the reassignment", err)
 	}
 	return r, nil
@@ -773,8 +792,9 @@ type ReassignProgress struct {
 }
 
 // Progress reports the reassignments running in the cluster and the progress of last (may be
-// nil). When nothing runs any more and last's throttle is still set, it removes it.
-func Progress(ctx context.Context, adm *kadm.Client, last *Reassignment) (*ReassignProgress, error) {
+// nil). When nothing runs any more and last's throttle is still set, it removes it if
+// removeWhenDone (the caller may change the cluster), else reports it still set.
+func Progress(ctx context.Context, adm *kadm.Client, last *Reassignment, removeWhenDone bool) (*ReassignProgress, error) {
 	running, err := InProgress(ctx, adm)
 	if err != nil {
 		return nil, err
@@ -829,7 +849,7 @@ func Progress(ctx context.Context, adm *kadm.Client, last *Reassignment) (*Reass
 		return nil, err
 	}
 	pr.ThrottleSet = len(pr.ThrottledBrokers) > 0 || len(pr.ThrottledTopics) > 0
-	if !pr.Running && pr.ThrottleSet {
+	if !pr.Running && pr.ThrottleSet && removeWhenDone {
 		if err := RemoveThrottle(ctx, adm, last.Throttle.Brokers, rsgKeys(last.Throttle)); err != nil {
 			return nil, err
 		}
