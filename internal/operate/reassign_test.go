@@ -180,12 +180,25 @@ func TestReassignPlan(t *testing.T) {
 	if _, err := adm.CreateTopic(ctx, 4, 1, nil, spread); err != nil {
 		t.Fatal(err)
 	}
-	md, _ := adm.Metadata(ctx, spread)
+	// A topic created a moment ago reaches every broker's metadata a moment later.
+	var md kadm.Metadata
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		md, _ = adm.Metadata(ctx, spread)
+		if len(md.Topics[spread].Partitions) == 4 || time.Now().After(deadline) {
+			break
+		}
+	}
 	cur := map[int32]int{}
 	for _, p := range md.Topics[spread].Partitions {
 		cur[p.Replicas[0]]++
 	}
-	add, err := operate.PlanReassignment(ctx, adm, operate.ReassignPlanRequest{Mode: operate.ReassignAdd, Topics: []string{spread}, Brokers: []int32{1, 2, 3}})
+	var add *operate.ReassignPlan
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		add, err = operate.PlanReassignment(ctx, adm, operate.ReassignPlanRequest{Mode: operate.ReassignAdd, Topics: []string{spread}, Brokers: []int32{1, 2, 3}})
+		if err == nil || rsgKind(err) != operate.NotFound || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
