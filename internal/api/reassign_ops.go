@@ -126,9 +126,6 @@ func (s *Server) handleReassignProgress() http.HandlerFunc {
 		operator := p != nil && auth.Allows(p.Role, store.RoleOperator)
 		pr, err := operate.Progress(ctx, c.Client().Admin, st.last, operator)
 		cancel()
-		if pr != nil && pr.ThrottleRemoved {
-			st.last = nil
-		}
 		st.mu.Unlock()
 		if pr != nil && pr.ThrottleRemoved {
 			s.audit(r, cluster, "reassign.finish", cluster, false, map[string]any{"automatic": true}, pr, nil)
@@ -165,8 +162,8 @@ func (s *Server) rsgEnd(action string, do func(context.Context, *kadm.Client, *o
 			ctx, cancel := context.WithTimeout(r.Context(), rsgOpTimeout)
 			defer cancel()
 			end, err := do(ctx, c.Client().Admin, st.last)
-			if err == nil {
-				st.last = nil // done with: its throttle must not be removed again later
+			if err == nil && st.last != nil {
+				st.last.Done = true // its throttle is not removed again by a later look
 			}
 			return end, err
 		}()

@@ -95,8 +95,16 @@ func TestReassignOps(t *testing.T) {
 			t.Fatalf("still running: %v", pr)
 		}
 	}
-	if pr["partitions_done"] != 2.0 || pr["partitions_total"] != 2.0 || pr["throttle_set"] != false || pr["bytes_moved"] != plan["total_bytes"] {
-		t.Fatalf("progress at the end: %v", pr)
+	// A viewer's look changes nothing: the throttle is still set; an operator's removes it.
+	if pr["partitions_done"] != 2.0 || pr["partitions_total"] != 2.0 || pr["throttle_set"] != true || pr["throttle_removed"] != false ||
+		pr["bytes_moved"] != plan["total_bytes"] {
+		t.Fatalf("progress at the end, seen by a viewer: %v", pr)
+	}
+	if code, pr = e.do(t, "operator", "GET", base, ""); code != 200 || pr["throttle_set"] != false || pr["throttle_removed"] != true {
+		t.Fatalf("progress at the end, seen by an operator: %d %v", code, pr)
+	}
+	if code, pr = e.do(t, "operator", "GET", base, ""); code != 200 || pr["throttle_removed"] != false {
+		t.Fatalf("a second look removed throttles again: %d %v", code, pr)
 	}
 	md, err := e.adm.Metadata(context.Background(), topic)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Preferred leader election through the API: a viewer is refused; a balanced topic's dry run
@@ -22,10 +23,11 @@ func TestElectLeadersAPI(t *testing.T) {
 	body := fmt.Sprintf(`{"topic":%q,"dry_run":true}`, topic)
 	var code int
 	var out map[string]any
-	for i := 0; i < 50; i++ { // a new topic's leaders settle on their preferred replicas
+	for i := 0; i < 100; i++ { // a new topic reaches the metadata, its leaders settle
 		if code, out = e.do(t, "operator", "POST", path, body); code == 200 && out["balanced"] == float64(3) {
 			break
 		}
+		time.Sleep(200 * time.Millisecond)
 	}
 	if code != 200 || out["balanced"] != float64(3) || len(out["moves"].([]any)) != 0 || out["applied"] != false {
 		t.Fatalf("dry run of a balanced topic: %d %v", code, out)

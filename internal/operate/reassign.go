@@ -500,6 +500,9 @@ type Reassignment struct {
 	DryRun   bool          `json:"dry_run"`
 	Plan     *ReassignPlan `json:"plan"`
 	Throttle Throttle      `json:"throttle"`
+	// Done: finished and its throttle removed once; a later look never removes throttles
+	// again (someone may have set them by hand since).
+	Done bool `json:"done"`
 }
 
 // InProgress lists the partitions being reassigned anywhere in the cluster.
@@ -849,11 +852,11 @@ func Progress(ctx context.Context, adm *kadm.Client, last *Reassignment, removeW
 		return nil, err
 	}
 	pr.ThrottleSet = len(pr.ThrottledBrokers) > 0 || len(pr.ThrottledTopics) > 0
-	if !pr.Running && pr.ThrottleSet && removeWhenDone {
+	if !pr.Running && pr.ThrottleSet && removeWhenDone && !last.Done {
 		if err := RemoveThrottle(ctx, adm, last.Throttle.Brokers, rsgKeys(last.Throttle)); err != nil {
 			return nil, err
 		}
-		pr.ThrottleRemoved, pr.ThrottleSet = true, false
+		pr.ThrottleRemoved, pr.ThrottleSet, last.Done = true, false, true
 		pr.ThrottledBrokers, pr.ThrottledTopics = []int32{}, []string{}
 	}
 	return pr, nil
