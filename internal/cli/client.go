@@ -176,36 +176,11 @@ func runClient(name string, args []string, stdout, stderr io.Writer, environ []s
 		fs.DurationVar(&o.watch, "watch", 0, "print again every this long (e.g. 5s) until interrupted")
 		fs.IntVar(&o.count, "count", 0, "with --watch: stop after this many prints (0: never)")
 	}
-	synopsis := "gregor " + name
-	if cmd.arg != "" {
-		synopsis += " " + cmd.arg
-	}
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\n%s.\n\nFlags:\n", synopsis, clientUpperFirst(cmd.summary))
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), clientEnvHelp)
-	}
-
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "gregor %s: %s\nRun 'gregor %s --help' for usage.\n", name, fmt.Sprintf(format, a...), name)
-		return ExitUsage
+	pos, usageErr, code, ok := parseClientArgs(fs, name, cmd.arg, "", cmd.summary, args, stderr)
+	if !ok {
+		return code
 	}
 	switch {
-	case cmd.arg == "" && len(pos) > 0:
-		return usageErr("unexpected arguments: %s", strings.Join(pos, " "))
-	case cmd.arg != "" && len(pos) == 0:
-		return usageErr("missing %s argument", cmd.arg)
-	case cmd.arg != "" && len(pos) > 1:
-		return usageErr("expected one %s argument, got %d: %s", cmd.arg, len(pos), strings.Join(pos, " "))
-	case cmd.arg != "" && pos[0] == "":
-		return usageErr("%s must not be empty", cmd.arg)
 	case o.output != "table" && o.output != "json":
 		return usageErr("-o must be table or json, not %q", o.output)
 	case o.timeout <= 0:
@@ -351,6 +326,46 @@ Exit codes: 0 ok, 1 the server answered with an error, 2 bad flags or arguments,
 3 the server could not be reached, 4 authentication or authorization refused,
 5 (doctor) a critical finding.
 `
+
+// parseClientArgs gives fs its usage text, parses args (flags before or after the positional
+// argument) and checks the one positional argument named arg ("" for none). usageErr prints
+// a usage error and returns ExitUsage; ok false means exit with code.
+func parseClientArgs(fs *flag.FlagSet, name, arg, flagsHint, summary string, args []string, stderr io.Writer) (
+	pos []string, usageErr func(format string, a ...any) int, code int, ok bool) {
+	synopsis := "gregor " + name
+	for _, s := range []string{arg, flagsHint} {
+		if s != "" {
+			synopsis += " " + s
+		}
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\n%s.\n\nFlags:\n", synopsis, clientUpperFirst(summary))
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), clientEnvHelp)
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, nil, ExitOK, false
+		}
+		return nil, nil, ExitUsage, false
+	}
+	usageErr = func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "gregor %s: %s\nRun 'gregor %s --help' for usage.\n", name, fmt.Sprintf(format, a...), name)
+		return ExitUsage
+	}
+	switch {
+	case arg == "" && len(pos) > 0:
+		return nil, nil, usageErr("unexpected arguments: %s", strings.Join(pos, " ")), false
+	case arg != "" && len(pos) == 0:
+		return nil, nil, usageErr("missing %s argument", arg), false
+	case arg != "" && len(pos) > 1:
+		return nil, nil, usageErr("expected one %s argument, got %d: %s", arg, len(pos), strings.Join(pos, " ")), false
+	case arg != "" && pos[0] == "":
+		return nil, nil, usageErr("%s must not be empty", arg), false
+	}
+	return pos, usageErr, 0, true
+}
 
 // parseInterspersed parses flags that may come before or after positional arguments
 // ("describe-topic orders --cluster prod"); everything after "--" is positional.

@@ -134,36 +134,11 @@ func runOp(name string, args []string, stdout, stderr io.Writer, environ []strin
 	// allows them up to 60s.
 	fs.DurationVar(&timeout, "timeout", 75*time.Second, "how long to wait for the server")
 	fs.BoolVar(&verbose, "verbose", false, "print each request and its status to stderr (never credentials)")
-	synopsis := "gregor " + name
-	if cmd.arg != "" {
-		synopsis += " " + cmd.arg
-	}
-	if cmd.flags != "" {
-		synopsis += " " + cmd.flags
-	}
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\n%s.\n\nFlags:\n", synopsis, clientUpperFirst(cmd.summary))
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), clientEnvHelp)
-	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "gregor %s: %s\nRun 'gregor %s --help' for usage.\n", name, fmt.Sprintf(format, a...), name)
-		return ExitUsage
+	pos, usageErr, code, ok := parseClientArgs(fs, name, cmd.arg, cmd.flags, cmd.summary, args, stderr)
+	if !ok {
+		return code
 	}
 	switch {
-	case cmd.arg == "" && len(pos) > 0:
-		return usageErr("unexpected arguments: %s", strings.Join(pos, " "))
-	case cmd.arg != "" && len(pos) == 0:
-		return usageErr("missing %s argument", cmd.arg)
-	case cmd.arg != "" && len(pos) > 1:
-		return usageErr("expected one %s argument, got %d: %s", cmd.arg, len(pos), strings.Join(pos, " "))
 	case cmd.arg != "" && strings.TrimSpace(pos[0]) == "":
 		return usageErr("%s must not be empty", cmd.arg)
 	case output != "table" && output != "json":
