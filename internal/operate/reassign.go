@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -491,6 +492,16 @@ type Throttle struct {
 	Brokers     []int32           `json:"brokers"`           // with both rates
 	Leader      map[string]string `json:"leader_replicas"`   // topic -> "partition:broker,..."
 	Follower    map[string]string `json:"follower_replicas"` // topic -> "partition:broker,..."
+	// Kept: throttle configs set before the start (by hand, say). The throttled-replica lists
+	// above include their entries; at the end these values are put back instead of deleted.
+	Kept ThrottleConfigs `json:"kept"`
+}
+
+// ThrottleConfigs are the dynamic throttle configs of brokers (both rates) and of topics
+// (both throttled-replica lists), key -> value.
+type ThrottleConfigs struct {
+	Brokers map[int32]map[string]string  `json:"brokers,omitempty"`
+	Topics  map[string]map[string]string `json:"topics,omitempty"`
 }
 
 // Reassignment is a started reassignment: its plan and its throttle. Gregor keeps the last
@@ -548,6 +559,10 @@ func StartReassignment(ctx context.Context, adm *kadm.Client, req ReassignStartR
 		return nil, Errorf(Invalid, "nothing to move: every partition already has the replicas asked for")
 	}
 	r := &Reassignment{Started: time.Now().UTC(), DryRun: req.DryRun, Plan: plan, Throttle: rsgThrottle(plan, req.ThrottleBytesPerSec)}
+	if r.Throttle.Kept, err = rsgRead(ctx, adm, r.Throttle.Brokers, rsgKeys(r.Throttle)); err != nil {
+		return nil, err
+	}
+	rsgKeep(&r.Throttle)
 	if req.DryRun {
 		return r, nil
 	}
@@ -558,7 +573,7 @@ func StartReassignment(ctx context.Context, adm *kadm.Client, req ReassignStartR
 		defer cancel()
 		return f(uctx)
 	}
-	removeThrottle := func(c context.Context) error { return RemoveThrottle(c, adm, r.Throttle.Brokers, rsgKeys(r.Throttle)) }
+	removeThrottle := func(c context.Context) error { return rsgUndo(c, adm, r.Throttle) }
 	if err := rsgSetThrottle(ctx, adm, r.Throttle); err != nil {
 		if uerr := undo(removeThrottle); uerr != nil {
 			return nil, fmt.Errorf("%w; removing the throttle set so far also failed: %v", err, uerr)
@@ -711,6 +726,116 @@ func RemoveThrottle(ctx context.Context, adm *kadm.Client, brokers []int32, topi
 	return nil
 }
 
+// rsgRead reads the dynamic throttle configs of brokers and topics.
+func rsgRead(ctx context.Context, adm *kadm.Client, brokers []int32, topics []string) (ThrottleConfigs, error) {
+	out := ThrottleConfigs{Brokers: map[int32]map[string]string{}, Topics: map[string]map[string]string{}}
+	if len(brokers) > 0 {
+		rcs, err := adm.DescribeBrokerConfigs(ctx, brokers...)
+		if err != nil {
+			return out, Explain("describing broker configs", err)
+		}
+		for _, rc := range rcs {
+			if rc.Err != nil {
+				return out, Explain("describing the configs of broker "+rc.Name, rc.Err)
+			}
+			id, _ := strconv.Atoi(rc.Name)
+			for _, c := range rc.Configs {
+				if (c.Key == ThrottleLeaderRate || c.Key == ThrottleFollowerRate) && c.Source == kmsg.ConfigSourceDynamicBrokerConfig {
+					rsgPut(out.Brokers, int32(id), c.Key, c.MaybeValue())
+				}
+			}
+		}
+	}
+	if len(topics) > 0 {
+		rcs, err := adm.DescribeTopicConfigs(ctx, topics...)
+		if err != nil && len(rcs) == 0 {
+			return out, Explain("describing topic configs", err)
+		}
+		for _, rc := range rcs {
+			for _, c := range rc.Configs {
+				if (c.Key == ThrottleLeaderReplicas || c.Key == ThrottleFollowerReplicas) && rsgDynamic(c) && c.MaybeValue() != "" {
+					rsgPut(out.Topics, rc.Name, c.Key, c.MaybeValue())
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func rsgPut[K comparable](m map[K]map[string]string, k K, key, v string) {
+	if m[k] == nil {
+		m[k] = map[string]string{}
+	}
+	m[k][key] = v
+}
+
+// rsgKeep adds the kept throttled-replica entries to the reassignment's lists, so that
+// replicas throttled by hand stay throttled while it runs ("*" stays "*").
+func rsgKeep(th *Throttle) {
+	for t, kept := range th.Kept.Topics {
+		for key, lists := range map[string]map[string]string{ThrottleLeaderReplicas: th.Leader, ThrottleFollowerReplicas: th.Follower} {
+			old, ok := kept[key]
+			if !ok {
+				continue
+			}
+			ours, has := lists[t]
+			switch {
+			case !has:
+				lists[t] = old
+			case ours == "*" || old == "*":
+				lists[t] = "*"
+			default:
+				entries := strings.Split(ours, ",")
+				for _, e := range strings.Split(old, ",") {
+					if e = strings.TrimSpace(e); e != "" && !slices.Contains(entries, e) {
+						entries = append(entries, e)
+					}
+				}
+				lists[t] = strings.Join(entries, ",")
+			}
+		}
+	}
+}
+
+// rsgUndo removes a reassignment's throttle: each config goes back to its kept value, or is
+// deleted when none was set before.
+func rsgUndo(ctx context.Context, adm *kadm.Client, th Throttle) error {
+	ops := func(kept map[string]string, keys ...string) []kadm.AlterConfig {
+		var cs []kadm.AlterConfig
+		for _, k := range keys {
+			if v, ok := kept[k]; ok {
+				cs = append(cs, kadm.AlterConfig{Op: kadm.SetConfig, Name: k, Value: kadm.StringPtr(v)})
+			} else {
+				cs = append(cs, kadm.AlterConfig{Op: kadm.DeleteConfig, Name: k})
+			}
+		}
+		return cs
+	}
+	var plain []int32
+	for _, b := range th.Brokers {
+		if len(th.Kept.Brokers[b]) == 0 {
+			plain = append(plain, b)
+			continue
+		}
+		resp, err := adm.AlterBrokerConfigs(ctx, ops(th.Kept.Brokers[b], ThrottleLeaderRate, ThrottleFollowerRate), b)
+		if err = rsgAlterErr(resp, err); err != nil {
+			return Explain(fmt.Sprintf("restoring the replication throttle rate of broker %d", b), err)
+		}
+	}
+	if len(plain) > 0 {
+		if err := RemoveThrottle(ctx, adm, plain, []string{}); err != nil {
+			return err
+		}
+	}
+	for _, t := range rsgKeys(th) {
+		resp, err := adm.AlterTopicConfigs(ctx, ops(th.Kept.Topics[t], ThrottleLeaderReplicas, ThrottleFollowerReplicas), t)
+		if err = rsgAlterErr(resp, err); err != nil && !errors.Is(err, kerr.UnknownTopicOrPartition) {
+			return Explain("removing the throttled replicas of topic "+strconv.Quote(t), err)
+		}
+	}
+	return nil
+}
+
 // rsgDynamic: a config set on the resource itself (not a default).
 func rsgDynamic(c kadm.Config) bool {
 	return c.Source == kmsg.ConfigSourceDynamicTopicConfig || c.Source == kmsg.ConfigSourceDynamicBrokerConfig ||
@@ -739,33 +864,6 @@ func ThrottledTopics(ctx context.Context, adm *kadm.Client, topics []string) ([]
 		}
 	}
 	sort.Strings(out)
-	return out, nil
-}
-
-// ThrottledBrokers returns those of brokers with a throttle rate set on them.
-func ThrottledBrokers(ctx context.Context, adm *kadm.Client, brokers []int32) ([]int32, error) {
-	out := []int32{}
-	if len(brokers) == 0 {
-		return out, nil
-	}
-	rcs, err := adm.DescribeBrokerConfigs(ctx, brokers...)
-	if err != nil && len(rcs) == 0 {
-		return nil, Explain("describing broker configs", err)
-	}
-	for _, rc := range rcs {
-		if rc.Err != nil {
-			continue
-		}
-		for _, c := range rc.Configs {
-			if (c.Key == ThrottleLeaderRate || c.Key == ThrottleFollowerRate) && c.Source == kmsg.ConfigSourceDynamicBrokerConfig {
-				if id, err := strconv.Atoi(rc.Name); err == nil {
-					out = append(out, int32(id))
-				}
-				break
-			}
-		}
-	}
-	slices.Sort(out)
 	return out, nil
 }
 
@@ -845,15 +943,24 @@ func Progress(ctx context.Context, adm *kadm.Client, last *Reassignment, removeW
 			pr.PartitionsDone++
 		}
 	}
-	if pr.ThrottledBrokers, err = ThrottledBrokers(ctx, adm, last.Throttle.Brokers); err != nil {
+	cur, err := rsgRead(ctx, adm, last.Throttle.Brokers, rsgKeys(last.Throttle))
+	if err != nil {
 		return nil, err
 	}
-	if pr.ThrottledTopics, err = ThrottledTopics(ctx, adm, rsgKeys(last.Throttle)); err != nil {
-		return nil, err
+	// Only configs differing from what was kept are this reassignment's throttle.
+	for _, b := range last.Throttle.Brokers {
+		if len(cur.Brokers[b]) > 0 && !maps.Equal(cur.Brokers[b], last.Throttle.Kept.Brokers[b]) {
+			pr.ThrottledBrokers = append(pr.ThrottledBrokers, b)
+		}
+	}
+	for _, t := range rsgKeys(last.Throttle) {
+		if len(cur.Topics[t]) > 0 && !maps.Equal(cur.Topics[t], last.Throttle.Kept.Topics[t]) {
+			pr.ThrottledTopics = append(pr.ThrottledTopics, t)
+		}
 	}
 	pr.ThrottleSet = len(pr.ThrottledBrokers) > 0 || len(pr.ThrottledTopics) > 0
 	if !pr.Running && pr.ThrottleSet && removeWhenDone && !last.Done {
-		if err := RemoveThrottle(ctx, adm, last.Throttle.Brokers, rsgKeys(last.Throttle)); err != nil {
+		if err := rsgUndo(ctx, adm, last.Throttle); err != nil {
 			return nil, err
 		}
 		pr.ThrottleRemoved, pr.ThrottleSet, last.Done = true, false, true
@@ -969,7 +1076,7 @@ func rsgRemoveLast(ctx context.Context, adm *kadm.Client, last *Reassignment) er
 	if last == nil || last.DryRun {
 		return RemoveThrottle(ctx, adm, nil, nil)
 	}
-	return RemoveThrottle(ctx, adm, last.Throttle.Brokers, rsgKeys(last.Throttle))
+	return rsgUndo(ctx, adm, last.Throttle)
 }
 
 // rsgResult fills the resulting replicas of the plan's partitions and the cancelled ones.

@@ -391,3 +391,75 @@ func TestReassignThrottled(t *testing.T) {
 		t.Fatalf("finish with nothing running: %+v %v", fin, err)
 	}
 }
+
+// Throttle configs set by hand before a reassignment are kept while it runs (their replicas
+// added to its lists) and put back, not deleted, when it ends.
+func TestReassignKeepsManualThrottle(t *testing.T) {
+	if kc == nil {
+		t.Skip("no cluster")
+	}
+	ctx := context.Background()
+	adm := kc.AdminT(t)
+	topic := rsgCreate(t, 1)
+	manualRate, manualReplicas := "999999", "0:3"
+	r0, err := adm.AlterBrokerConfigs(ctx, []kadm.AlterConfig{{Op: kadm.SetConfig, Name: operate.ThrottleLeaderRate, Value: &manualRate}}, 1)
+	if err = errors.Join(err, rsgAlterErrs(r0)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = adm.AlterBrokerConfigs(context.Background(), []kadm.AlterConfig{{Op: kadm.DeleteConfig, Name: operate.ThrottleLeaderRate}}, 1)
+	})
+	r1, err := adm.AlterTopicConfigs(ctx, []kadm.AlterConfig{{Op: kadm.SetConfig, Name: operate.ThrottleLeaderReplicas, Value: &manualReplicas}}, topic)
+	if err = errors.Join(err, rsgAlterErrs(r1)); err != nil {
+		t.Fatal(err)
+	}
+	before := rsgThrottles(t, adm, topic)
+
+	plan, err := operate.PlanReassignment(ctx, adm, operate.ReassignPlanRequest{Mode: operate.ReassignRF, Topics: []string{topic}, ReplicationFactor: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := operate.StartReassignment(ctx, adm, operate.ReassignStartRequest{Assignment: plan.Assignment, ThrottleBytesPerSec: 50 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = operate.CancelReassignment(context.Background(), adm, r) })
+	if r.Throttle.Kept.Brokers[1][operate.ThrottleLeaderRate] != manualRate || r.Throttle.Kept.Topics[topic][operate.ThrottleLeaderReplicas] != manualReplicas {
+		t.Fatalf("kept %+v", r.Throttle.Kept)
+	}
+	if got := r.Throttle.Leader[topic]; got != "0:1,0:3" {
+		t.Fatalf("leader throttled replicas %q, want the plan's and the manual one", got)
+	}
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(300 * time.Millisecond) {
+		pr, err := operate.Progress(ctx, adm, r, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !pr.Running {
+			if !pr.ThrottleRemoved || pr.ThrottleSet {
+				t.Fatalf("progress at the end %+v", pr)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still running: %+v", pr)
+		}
+	}
+	if after := rsgThrottles(t, adm, topic); !slices.Equal(after, before) {
+		t.Fatalf("throttle configs after the end:\n%v\nwant the manual ones back:\n%v", after, before)
+	}
+	// A later look sees only the manual throttle, which is not the reassignment's.
+	pr, err := operate.Progress(ctx, adm, r, true)
+	if err != nil || pr.ThrottleSet || len(pr.ThrottledBrokers) != 0 {
+		t.Fatalf("a later look: %+v, %v", pr, err)
+	}
+}
+
+func rsgAlterErrs(rs kadm.AlterConfigsResponses) error {
+	for _, r := range rs {
+		if r.Err != nil {
+			return fmt.Errorf("%s: %w %s", r.Name, r.Err, r.ErrMessage)
+		}
+	}
+	return nil
+}
