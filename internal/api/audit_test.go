@@ -54,7 +54,7 @@ func newAuditEnv(t *testing.T, withLog bool) *auditEnv {
 
 func (e *auditEnv) write(t *testing.T, user, cluster, action, target string, dryRun bool, request, result any, opErr error) {
 	t.Helper()
-	h := e.s.auth.Middleware(e.s.writeError, isPublic)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := e.s.auth.Middleware(e.s.writeError, isPublic, viewerWrites)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.s.audit(r, cluster, action, target, dryRun, request, result, opErr)
 		w.WriteHeader(http.StatusNoContent)
 	}))

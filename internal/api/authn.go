@@ -41,8 +41,18 @@ func isPublic(r *http.Request) bool {
 	case "/api/v1/auth/login", "/api/v1/auth/logout":
 		return r.Method == http.MethodPost
 	}
+	// Discovery authenticates the application itself (or a user) in its handler.
+	if strings.HasPrefix(r.URL.Path, "/api/v1/discovery/") {
+		return r.Method == http.MethodGet
+	}
 	// The web UI's files are public (the app itself logs in through the API).
 	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/api/")
+}
+
+// viewerWrites are the writes a viewer may send: self-service (applications, requests); the
+// handlers check who may do what.
+func viewerWrites(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/v1/applications") || strings.HasPrefix(r.URL.Path, "/api/v1/requests")
 }
 
 func principal(r *http.Request) *auth.Principal {

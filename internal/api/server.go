@@ -15,6 +15,7 @@ import (
 	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/notify"
+	"github.com/gregor-kafka/gregor/internal/selfserve"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -48,6 +49,8 @@ type Options struct {
 	Diagnostics     Diagnostics
 	// Audit is the audit log of operations (nil: not recorded).
 	Audit store.Audit
+	// SelfServe runs teams, applications and requests (nil: those endpoints answer 503).
+	SelfServe *selfserve.Service
 }
 
 // Server serves the API.
@@ -68,6 +71,7 @@ type Server struct {
 	receiverConfigs []config.Receiver
 	diag            Diagnostics
 	auditLog        store.Audit
+	selfServe       *selfserve.Service
 }
 
 // New builds a server; it is not ready until SetReady.
@@ -79,7 +83,7 @@ func New(o Options) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{auth: o.Auth, users: o.Users, clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, metrics: o.Metrics, basePath: o.BasePath, log: o.Log, now: o.Now,
-		alerts: o.Alerts, receivers: o.Receivers, receiverConfigs: o.ReceiverConfigs, diag: o.Diagnostics, auditLog: o.Audit}
+		alerts: o.Alerts, receivers: o.Receivers, receiverConfigs: o.ReceiverConfigs, diag: o.Diagnostics, auditLog: o.Audit, selfServe: o.SelfServe}
 	for _, c := range o.Clusters {
 		s.byName[c.Name()] = c
 	}
@@ -91,7 +95,7 @@ func (s *Server) SetReady() { s.ready.Store(true) }
 
 // Handler is the server's whole HTTP handler: recover, authenticate, route.
 func (s *Server) Handler() http.Handler {
-	return s.recoverer(s.auth.Middleware(s.writeError, isPublic)(s.routes()))
+	return s.recoverer(s.auth.Middleware(s.writeError, isPublic, viewerWrites)(s.routes()))
 }
 
 // snapshotOf finds the cluster named in the path and its latest snapshot.

@@ -8,8 +8,9 @@ import (
 
 // Middleware authenticates every request for which public is false (public may be nil),
 // puts the principal in the request context, and refuses viewers any request that is not
-// GET, HEAD or OPTIONS. Failures go to onError as *Error, or store errors.
-func (s *Service) Middleware(onError func(http.ResponseWriter, *http.Request, error), public func(*http.Request) bool) func(http.Handler) http.Handler {
+// GET, HEAD or OPTIONS, except those viewerWrites allows (may be nil: none; the handler then
+// checks who may do what). Failures go to onError as *Error, or store errors.
+func (s *Service) Middleware(onError func(http.ResponseWriter, *http.Request, error), public, viewerWrites func(*http.Request) bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if public != nil && public(r) {
@@ -21,7 +22,7 @@ func (s *Service) Middleware(onError func(http.ResponseWriter, *http.Request, er
 				onError(w, r, err)
 				return
 			}
-			if !safeMethod(r.Method) && !Allows(p.Role, store.RoleOperator) {
+			if !safeMethod(r.Method) && !Allows(p.Role, store.RoleOperator) && (viewerWrites == nil || !viewerWrites(r)) {
 				onError(w, r, errorf(Forbidden, "role %s may not change anything", p.Role))
 				return
 			}

@@ -26,7 +26,7 @@ func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 
 func TestMiddlewareRoleMethod(t *testing.T) {
 	f := newTest(t)
-	h := f.s.Middleware(writeError, nil)(echo)
+	h := f.s.Middleware(writeError, nil, nil)(echo)
 	tokens := map[store.Role]string{}
 	sessions := map[store.Role][2]string{}
 	for role := range passwords {
@@ -82,7 +82,7 @@ func TestMiddlewareRoleMethod(t *testing.T) {
 func TestMiddlewareAuthFailures(t *testing.T) {
 	f := newTest(t)
 	public := func(r *http.Request) bool { return r.URL.Path == "/healthz" }
-	h := f.s.Middleware(writeError, public)(echo)
+	h := f.s.Middleware(writeError, public, nil)(echo)
 	cookie, _ := f.login(t, "operator")
 	tests := []struct {
 		name string
@@ -108,7 +108,7 @@ func TestMiddlewareAuthFailures(t *testing.T) {
 
 func TestRequire(t *testing.T) {
 	f := newTest(t)
-	mw := f.s.Middleware(writeError, nil)
+	mw := f.s.Middleware(writeError, nil, nil)
 	routes := map[store.Role]http.Handler{
 		store.RoleOperator: mw(Require(store.RoleOperator, writeError, echo)),
 		store.RoleAdmin:    mw(Require(store.RoleAdmin, writeError, echo)),

@@ -35,6 +35,7 @@ import (
 	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/lag"
 	"github.com/gregor-kafka/gregor/internal/logbuf"
+	"github.com/gregor-kafka/gregor/internal/selfserve"
 	"github.com/gregor-kafka/gregor/internal/snapshot"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -184,10 +185,13 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 		sources = append(sources, col)
 	}
 	exp.SetSources(sources)
+	requestNotes := &selfserve.Notifier{Receivers: rcvs, Log: log}
+	defer requestNotes.Wait()
+	self := selfserve.New(selfserve.Options{Store: st, Users: st, Targets: targets(cfg, clients), Notify: requestNotes.Notify, Log: log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(exp, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := api.New(api.Options{Auth: authn, Users: st, Series: st, Clusters: apiClusters, Log: log, BasePath: cfg.Server.BasePath,
-		Alerts: alerts, Receivers: rcvs, ReceiverConfigs: cfg.Alerting.Receivers, Audit: st,
+		Alerts: alerts, Receivers: rcvs, ReceiverConfigs: cfg.Alerting.Receivers, Audit: st, SelfServe: self,
 		Diagnostics: api.Diagnostics{Version: version(), Config: cfg, Logs: logs.Bytes, Secrets: secretsOf(cfg)},
 		Metrics:     promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)})})
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
@@ -288,4 +292,20 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 func envValue(environ []string, name string) string {
 	v, _ := config.LookupEnv(environ, name)
 	return v
+}
+
+// targets are the clusters as self-service sees them: clients, regions, client connection.
+func targets(cfg *config.Config, clients []*kafka.Client) []selfserve.Target {
+	out := make([]selfserve.Target, 0, len(cfg.Clusters))
+	for i := range cfg.Clusters {
+		cc := &cfg.Clusters[i]
+		t := selfserve.Target{Name: cc.Name, Regions: cc.Regions, Clients: config.ClientsOf(cc)}
+		for _, c := range clients {
+			if c.Name == cc.Name {
+				t.Client = c
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }

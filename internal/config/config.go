@@ -107,6 +107,10 @@ type Cluster struct {
 	Metrics   *Metrics          `yaml:"metrics"`
 	// Checks override single values of the top-level checks for this cluster.
 	Checks *Checks `yaml:"checks"`
+	// Regions are named broker groups (logical clusters) for self-service topics.
+	Regions []Region `yaml:"regions"`
+	// Clients is how applications connect (told by the discovery endpoint).
+	Clients *Clients `yaml:"clients"`
 }
 
 // ChecksFor is the thresholds of a cluster: defaults, the top-level checks, its own.
@@ -291,6 +295,7 @@ func (c *Config) Validate() []error {
 		errs = append(errs, cl.SASL.validate(p+".sasl")...)
 		errs = append(errs, cl.Metrics.validate(p+".metrics")...)
 		errs = append(errs, cl.Checks.validate(p+".checks")...)
+		errs = append(errs, validateSelfServe(p, &c.Clusters[i])...)
 	}
 	return errs
 }

@@ -107,35 +107,13 @@ func CreateTopic(ctx context.Context, cl *kafka.Client, spec TopicSpec) (*Create
 
 	var places []BrokerPlace
 	if len(spec.Brokers) > 0 {
-		seen := map[int32]bool{}
-		for _, id := range spec.Brokers {
-			if seen[id] {
-				return nil, Errorf(Invalid, "%s: broker %d is listed twice in brokers", what, id)
-			}
-			seen[id] = true
-		}
 		if spec.ReplicationFactor > 0 && int(spec.ReplicationFactor) > len(spec.Brokers) {
 			return nil, Errorf(Invalid, "%s: the replication factor (%d) is larger than the broker set (%d brokers: %s)",
 				what, spec.ReplicationFactor, len(spec.Brokers), brokerList(spec.Brokers))
 		}
-		live, err := liveBrokers(ctx, cl)
-		if err != nil {
-			return nil, Explain(what, err)
-		}
-		byID := map[int32]BrokerPlace{}
-		for _, b := range live {
-			byID[b.ID] = b
-		}
-		for _, id := range spec.Brokers {
-			b, ok := byID[id]
-			if !ok {
-				ids := make([]int32, 0, len(live))
-				for _, b := range live {
-					ids = append(ids, b.ID)
-				}
-				return nil, Errorf(Invalid, "%s: broker %d is not a live broker of the cluster (live brokers: %s)", what, id, brokerList(ids))
-			}
-			places = append(places, b)
+		var err error
+		if places, err = placesOf(ctx, cl, what, spec.Brokers); err != nil {
+			return nil, err
 		}
 		plan.Placement = "brokers"
 		plan.Brokers = slices.Sorted(slices.Values(spec.Brokers))
@@ -493,9 +471,48 @@ type AddPartitionsPlan struct {
 	Warnings      []string            `json:"warnings"`
 }
 
+// placesOf resolves a broker set (each listed once, each live) to brokers with their racks.
+func placesOf(ctx context.Context, cl *kafka.Client, what string, ids []int32) ([]BrokerPlace, error) {
+	seen := map[int32]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return nil, Errorf(Invalid, "%s: broker %d is listed twice in brokers", what, id)
+		}
+		seen[id] = true
+	}
+	live, err := liveBrokers(ctx, cl)
+	if err != nil {
+		return nil, Explain(what, err)
+	}
+	byID := map[int32]BrokerPlace{}
+	for _, b := range live {
+		byID[b.ID] = b
+	}
+	var places []BrokerPlace
+	for _, id := range ids {
+		b, ok := byID[id]
+		if !ok {
+			liveIDs := make([]int32, 0, len(live))
+			for _, b := range live {
+				liveIDs = append(liveIDs, b.ID)
+			}
+			return nil, Errorf(Invalid, "%s: broker %d is not a live broker of the cluster (live brokers: %s)", what, id, brokerList(liveIDs))
+		}
+		places = append(places, b)
+	}
+	return places, nil
+}
+
 // AddPartitions grows topic to count partitions (the new total), validated by Kafka first.
 // A topic's partitions never shrink: a count below the current one is refused.
 func AddPartitions(ctx context.Context, cl *kafka.Client, topic string, count int32, dryRun bool) (*AddPartitionsPlan, error) {
+	return AddPartitionsOn(ctx, cl, topic, count, nil, dryRun)
+}
+
+// AddPartitionsOn is AddPartitions with the new partitions' replicas placed on a broker set
+// (as CreateTopic does; the topic's replication factor kept); Kafka places them when brokers
+// is empty.
+func AddPartitionsOn(ctx context.Context, cl *kafka.Client, topic string, count int32, brokers []int32, dryRun bool) (*AddPartitionsPlan, error) {
 	what := "add partitions to " + strconv.Quote(topic)
 	if count < 1 {
 		return nil, Errorf(Invalid, "%s: count (the new total number of partitions) is required and must be at least 1", what)
@@ -518,11 +535,32 @@ func AddPartitions(ctx context.Context, cl *kafka.Client, topic string, count in
 	plan := &AddPartitionsPlan{Topic: topic, DryRun: dryRun, From: cur, To: count, Warnings: []string{KeyOrderWarning,
 		"consumers learn of new partitions at their next metadata refresh (metadata.max.age.ms, 5 minutes by default); " +
 			"those with auto.offset.reset=latest skip what is written to the new partitions before then"}}
-	if err := updatePartitions(ctx, cl, topic, count, true); err != nil {
+	var assign []PartitionReplicas
+	if len(brokers) > 0 {
+		places, err := placesOf(ctx, cl, what, brokers)
+		if err != nil {
+			return nil, err
+		}
+		rf := int16(1)
+		if len(t.Partitions) > 0 {
+			rf = int16(len(t.Partitions[0].Replicas))
+		}
+		if int(rf) > len(places) {
+			return nil, Errorf(Invalid, "%s: the topic's replication factor (%d) is larger than the broker set (%d brokers: %s)", what, rf, len(places), brokerList(brokers))
+		}
+		if assign, err = AssignReplicas(places, count-cur, rf); err != nil {
+			return nil, err
+		}
+		for i := range assign {
+			assign[i].Partition += cur
+		}
+		plan.NewPartitions = assign
+	}
+	if err := updatePartitions(ctx, cl, topic, count, assign, true); err != nil {
 		return nil, err
 	}
 	if !dryRun {
-		if err := updatePartitions(ctx, cl, topic, count, false); err != nil {
+		if err := updatePartitions(ctx, cl, topic, count, assign, false); err != nil {
 			return nil, err
 		}
 		t, err := waitTopic(ctx, cl, topic, func(t *kmsg.MetadataResponseTopic) bool { return len(t.Partitions) >= int(count) })
@@ -540,13 +578,18 @@ func AddPartitions(ctx context.Context, cl *kafka.Client, topic string, count in
 	return plan, nil
 }
 
-func updatePartitions(ctx context.Context, cl *kafka.Client, topic string, count int32, validate bool) error {
+func updatePartitions(ctx context.Context, cl *kafka.Client, topic string, count int32, assign []PartitionReplicas, validate bool) error {
 	what := "add partitions to " + strconv.Quote(topic)
 	req := kmsg.NewPtrCreatePartitionsRequest()
 	req.TimeoutMillis = kafkaTimeoutMillis
 	req.ValidateOnly = validate
 	rt := kmsg.NewCreatePartitionsRequestTopic()
 	rt.Topic, rt.Count = topic, count
+	for _, a := range assign {
+		ra := kmsg.NewCreatePartitionsRequestTopicAssignment()
+		ra.Replicas = a.Replicas
+		rt.Assignment = append(rt.Assignment, ra)
+	}
 	req.Topics = append(req.Topics, rt)
 	resp, err := req.RequestWith(ctx, cl.Kgo())
 	if err != nil {

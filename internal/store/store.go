@@ -115,6 +115,7 @@ type Store interface {
 	Users
 	Alerts
 	Audit
+	SelfService
 	Close() error
 }
 
