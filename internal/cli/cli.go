@@ -47,8 +47,9 @@ Client commands (talk to a running server; --server URL, default $GREGOR_SERVER)
   gregor bundle --cluster NAME         download a diagnostics bundle (secrets redacted)
   Each takes -o table|json; auth from GREGOR_TOKEN, or GREGOR_USER and GREGOR_PASSWORD.
 
-Operations (operator role; delete-topic admin; each takes --cluster NAME, and --dry-run to
-print the plan and change nothing; every call is audited):
+Operations (operator role; delete-topic and scram-users admin; each takes --cluster NAME, and
+--dry-run to print the plan and change nothing, but produce and reassign status|finish|cancel;
+every call is audited):
   gregor create-topic NAME [--partitions N] [--replication-factor N] [--config k=v ...] [--brokers 1,2,3]
   gregor delete-topic NAME --confirm NAME
   gregor add-partitions TOPIC --count N
@@ -57,7 +58,42 @@ print the plan and change nothing; every call is audited):
   gregor reset-offsets GROUP --to earliest|latest|timestamp|offset|shift [--timestamp T]
                        [--offset N] [--shift N] [--topic T ...]
   gregor delete-group GROUP
+  gregor elect-leaders [--topic T [--partitions 0,1] | --broker N]
+  gregor reassign plan (--move-off-broker N | --onto 4,5 | --replication-factor N | --file plan.json)
+                       [--topic T ...]
+  gregor reassign start (--file plan.json | same as plan) --throttle RATE (10MB, 50MiB)
+  gregor reassign status | finish | cancel
+  gregor produce TOPIC [--key K] (--value V | --value-file F) [--header k=v ...] [--partition N]
+  gregor acls [list|create|delete] [--principal P] [--resource-type T] [--resource-name N]
+              [--pattern-type P] [--operation OP] [--permission allow|deny] [--host H]
+  gregor scram-users [list | create NAME | set-password NAME | delete NAME] [--mechanism M]
+                     [--password-file F] (admin; the password from the file or stdin)
+  gregor quotas [list|set] [--user U] [--client-id C] [--producer-byte-rate N]
+                [--consumer-byte-rate N] [--request-percentage P] [--remove KEY ...]
   gregor audit [--user U] [--action PREFIX] [--cluster C] [--since 24h] [--limit N]
+
+Messages (read-only, any role; each takes --cluster NAME):
+  gregor messages TOPIC [--partition N] [--offset N | --since RFC3339|24h | --newest N]
+                  [--limit N] [--decode text|json|hex|base64]
+  gregor search-messages TOPIC (--key S | --value S | --regex R | --json-field path=value)
+                  [--max-messages N] [--max-time 10s]
+
+Self-service (teams, applications, requests and approvals; any role, decided by the Kafka
+team or a topic's owning team; every change is audited):
+  gregor request topic NAME --cluster C --application APP [--region R] [--partitions N]
+                  [--replication-factor N] [--retention 7d|MS] [--throughput 5MB/s]
+                  [--config k=v ...] [--reason TEXT] [--apply (admins: apply directly)]
+  gregor request access TOPIC --cluster C --application APP (--produce | --consume [--group G])
+  gregor request quota --cluster C --application APP [--producer-byte-rate N] [--consumer-byte-rate N]
+  gregor request partitions TOPIC --cluster C --application APP --count N
+  gregor request show ID
+  gregor requests [--scope mine|team|inbox|all] [--state S] [--kind K]
+  gregor approve ID [--comment T] | reject ID [--comment T] | cancel-request ID | retry-request ID
+  gregor teams [list | create NAME | delete NAME | add-member TEAM USER | remove-member TEAM USER]
+  gregor applications | application show APP | application create APP --team T
+  gregor application delete APP --confirm APP
+  gregor credentials APP --cluster C   create or rotate its SCRAM password (printed once only)
+  gregor discovery APP                 how the application connects, and its topics
 
 Run 'gregor serve --help' or 'gregor COMMAND --help' for a command's flags.
 `
@@ -73,8 +109,14 @@ func Main(args []string, stdout, stderr io.Writer, environ []string) int {
 		return serve(args[1:], stdout, stderr, environ)
 	case "clusters", "brokers", "topics", "groups", "describe-topic", "describe-group", "lag", "doctor", "bundle":
 		return runClient(args[0], args[1:], stdout, stderr, environ)
-	case "create-topic", "delete-topic", "add-partitions", "alter-topic-config", "purge-topic", "reset-offsets", "delete-group", "audit":
+	case "create-topic", "delete-topic", "add-partitions", "alter-topic-config", "purge-topic", "reset-offsets", "delete-group", "audit",
+		"elect-leaders", "messages", "search-messages", "produce":
 		return runOp(args[0], args[1:], stdout, stderr, environ)
+	case "reassign", "acls", "scram-users", "quotas":
+		return rpRunGroup(args[0], args[1:], stdout, stderr, environ)
+	case "request", "requests", "approve", "reject", "cancel-request", "retry-request", "teams", "applications", "application",
+		"credentials", "discovery":
+		return runSelfServe(args[0], args[1:], stdout, stderr, environ)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "gregor", version())
 		return ExitOK

@@ -283,7 +283,7 @@ func TestServeRefusesBadStart(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"serve", "--config", bad}, bad + ":3: clusters[0].bootstrp: unknown key (expected one of: bootstrap, checks, client_id, labels, metrics, name, sasl, tls)"},
+		{[]string{"serve", "--config", bad}, bad + ":3: clusters[0].bootstrp: unknown key (expected one of: bootstrap, checks, client_id, clients, labels, metrics, name, regions, sasl, tls)"},
 		{[]string{"serve"}, "gregor: no cluster configured: give --config FILE (or GREGOR_CONFIG), or run with --demo"},
 		{[]string{"serve", "--listen"}, "flag needs an argument: -listen"},
 		{[]string{"serve", "extra"}, "gregor serve: unexpected arguments: [extra]"},

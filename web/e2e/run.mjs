@@ -770,6 +770,143 @@ async function main() {
     assert((await page.getByTestId('stat-partitions').innerText()).includes('4'), 'the page shows 4 partitions');
   });
 
+  // ---- More topic operations, leader election and reassignment (docs: internal/api/topic_ops.go, replica_ops.go, reassign_ops.go) ----
+  // Picks an option of a select; Tab then closes a multi-select's dropdown (it stays open to pick more).
+  const pickOption = async (scope, testId, label) => {
+    const input = scope.getByTestId(testId);
+    await input.click();
+    await page.getByRole('option', { name: label, exact: true }).click();
+    await input.press('Tab');
+    await page.locator('[role="listbox"]').first().waitFor({ state: 'hidden' });
+  };
+  const topicOf = async (t) => {
+    const r = await page.request.get(base + `api/v1/clusters/demo/topics/${t}`);
+    return r.ok() ? await r.json() : null;
+  };
+
+  await test('edit configs: preview retention.ms old -> new (validated by Kafka), apply, the page shows the new value', async () => {
+    if (!topicCreated) return log('SKIP edit configs: no topic was created');
+    await page.goto(base + `clusters/demo/topics/${newTopic}`);
+    await page.getByTestId('edit-configs-button').click();
+    const form = page.getByTestId('edit-configs-form');
+    await form.getByTestId('config-edit-key').fill('retention.ms');
+    await form.getByTestId('config-edit-value').fill('7200000');
+    assert(await form.getByTestId('configs-apply').isDisabled(), 'Apply needs a preview first');
+    await form.getByTestId('configs-preview').click();
+    const row = form.locator('[data-testid="config-change"][data-key="retention.ms"]');
+    await row.waitFor();
+    assert((await row.getAttribute('data-old')) === '3600000' && (await row.getAttribute('data-new')) === '7200000', `old -> new: ${await row.innerText()}`);
+    assert(/validated by Kafka/.test(await form.getByTestId('config-plan').innerText()), 'the dry run is marked');
+    assert((await topicOf(newTopic)).configs['retention.ms'].value === '3600000', 'the dry run changed nothing');
+    await screenshot(page, 'edit-configs-preview', 34);
+    await form.getByTestId('configs-apply').click();
+    await page.getByTestId('configs-done').waitFor();
+    await form.waitFor({ state: 'detached' });
+    await waitFor('retention.ms=7200000 in the snapshot', async () => (await topicOf(newTopic))?.configs?.['retention.ms']?.value === '7200000', 30000);
+    await page.reload();
+    await page.getByTestId('tab-configs').click();
+    const table = page.getByTestId('configs-table');
+    await table.waitFor();
+    await waitFor('the configs tab shows 7200000', async () => (await table.innerText()).includes('7200000'));
+  });
+
+  await test('purge: everything of partition 0 of inventory-updates, previewed per partition, then purged', async () => {
+    await page.goto(base + 'clusters/demo/topics/inventory-updates');
+    await page.getByTestId('purge-button').click();
+    const form = page.getByTestId('purge-form');
+    await form.getByTestId('purge-mode').getByText('Everything', { exact: true }).click();
+    await pickOption(form, 'purge-partitions', 'Partition 0');
+    await form.getByTestId('purge-preview').click();
+    await form.getByTestId('purge-plan').waitFor();
+    const planned = await form.getByTestId('purge-row').evaluateAll((els) => els.map((e) => ({ p: Number(e.dataset.partition), removed: Number(e.dataset.removed), next: Number(e.dataset.newStart) })));
+    assert(planned.length === 1 && planned[0].p === 0 && planned[0].removed >= 0, `one partition in the plan: ${JSON.stringify(planned)}`);
+    assert(/records? to delete/.test(await form.getByTestId('purge-total').innerText()), 'total shown');
+    await screenshot(page, 'purge-preview', 35);
+    await form.getByTestId('purge-apply').click();
+    await page.getByTestId('purge-done').waitFor();
+    await form.waitFor({ state: 'detached' });
+    await waitFor('partition 0 starts at the purged offset', async () => {
+      const p0 = (await topicOf('inventory-updates'))?.partitions?.find((p) => p.id === 0);
+      return (p0 && p0.start_offset >= planned[0].next) || p0?.start_offset;
+    }, 30000);
+  });
+
+  await test('reassignment: plan replication factor 2 -> 3, start with the default throttle, see it finish', async () => {
+    if (!topicCreated) return log('SKIP reassignment: no topic was created');
+    await page.goto(base + 'clusters/demo');
+    await page.getByTestId('replicas-link').click();
+    await page.waitForURL(/\/clusters\/demo\/replicas$/);
+    await page.getByTestId('reassign-progress').waitFor();
+    const form = page.getByTestId('reassign-form');
+    await form.getByTestId('reassign-mode').getByText('Replication factor', { exact: true }).click();
+    await pickOption(form, 'reassign-topics', newTopic);
+    await form.getByTestId('reassign-rf').fill('3');
+    await form.getByTestId('reassign-plan-button').click();
+    await form.getByTestId('reassign-plan-table').waitFor();
+    const moves = await form.getByTestId('reassign-move').count();
+    assert(moves === 4, `4 partitions to move: ${moves}`);
+    assert(/to copy/.test(await form.getByTestId('reassign-plan-bytes').innerText()), 'bytes to move shown');
+    assert((await form.getByTestId('reassign-throttle').inputValue()).replace(/,/g, '') === '10485760', 'default throttle 10 MiB/s');
+    await screenshot(page, 'reassign-plan', 36);
+    await form.getByTestId('reassign-start').click();
+    await page.getByTestId('reassign-notice').waitFor();
+    // The page polls the progress while it runs; it ends once Kafka runs no reassignment any more.
+    await page.waitForSelector('[data-testid="reassign-progress"][data-ended="true"]', { timeout: 60000 });
+    const done = await page.getByTestId('progress-partitions').innerText();
+    assert(/^\d\/4$/.test(done.trim()), `partitions done of 4: ${done}`);
+    if (await page.locator('[data-testid="reassign-progress"][data-finished="true"]').count()) {
+      await waitFor('RF 3 in the snapshot', async () => (await topicOf(newTopic))?.partitions?.every((p) => p.replicas.length === 3) ?? false, 30000);
+    } else {
+      // kfake (the demo cluster) accepts AlterPartitionAssignments without moving replicas.
+      log(`reassignment ended with ${done.trim()} partitions on their targets (kfake does not move replicas)`);
+    }
+    // The operator's look removed the throttle once nothing ran; Finish has nothing left to do.
+    await waitFor('the throttle removed', async () => {
+      const pr = await apiGet('/api/v1/clusters/demo/reassignments');
+      return (pr.throttle_set === false && pr.last?.done === true) || pr;
+    }, 30000);
+    await waitFor('Finish disabled once the throttle is gone', async () => await page.getByTestId('reassign-finish').isDisabled());
+    await screenshot(page, 'reassign-done', 37);
+  });
+
+  await test('leader election: whole cluster, preview, then elect (or nothing to do)', async () => {
+    if (!/\/replicas$/.test(page.url())) await page.goto(base + 'clusters/demo/replicas');
+    const form = page.getByTestId('election-form');
+    await form.getByTestId('election-preview').click();
+    const plan = form.getByTestId('election-plan');
+    await plan.waitFor();
+    const text = await form.getByTestId('election-summary').innerText();
+    assert(/Dry run: \d+ partitions? not led by .* preferred replica; [\d,]+ already balanced/.test(text), `summary: ${text}`);
+    if (await form.getByTestId('election-apply').isEnabled()) {
+      await form.getByTestId('election-apply').click();
+      await form.getByTestId('election-result').waitFor();
+      const results = await form.getByTestId('election-row').evaluateAll((els) => els.map((e) => e.dataset.result));
+      assert(results.length > 0 && results.every((r) => r), `a result per partition: ${results}`);
+    } else {
+      assert(/^Dry run: 0 partitions/.test(text), `nothing to elect: ${text}`);
+    }
+    await screenshot(page, 'leader-election', 38);
+  });
+
+  await test('delete topic: the dry run, Delete only once the name is retyped, then it is gone', async () => {
+    if (!topicCreated) return log('SKIP delete topic: no topic was created');
+    await page.goto(base + `clusters/demo/topics/${newTopic}`);
+    await page.getByTestId('delete-topic-button').click();
+    const form = page.getByTestId('delete-topic-form');
+    await form.getByTestId('delete-topic-plan').waitFor();
+    assert(/4/.test(await form.getByTestId('delete-topic-partitions').innerText()), 'the dry run lists 4 partitions');
+    await form.getByTestId('delete-topic-confirm').fill(newTopic.slice(0, -1));
+    assert(await form.getByTestId('delete-topic-submit').isDisabled(), 'disabled until the name matches');
+    await form.getByTestId('delete-topic-confirm').fill(newTopic);
+    assert(await form.getByTestId('delete-topic-submit').isEnabled(), 'enabled once typed');
+    assert((await topicOf(newTopic)) !== null, 'the dry run deleted nothing');
+    await screenshot(page, 'delete-topic-confirm', 39);
+    await form.getByTestId('delete-topic-submit').click();
+    await page.waitForURL(/\/clusters\/demo\/topics(\?|$)/);
+    await page.getByTestId('topic-deleted').waitFor();
+    await waitFor('the topic gone from the API', async () => (await topicOf(newTopic)) === null, 30000);
+  });
+
   await test('audit log: the operations above, newest first, dry runs marked, details, filter in the URL', async () => {
     await page.getByTestId('nav-audit').click();
     await page.waitForURL(/\/audit$/);

@@ -1,6 +1,10 @@
 import { Route, Routes } from 'react-router';
 import { AuthProvider, RequireAuth } from './auth';
 import { AlertsPage } from './pages/Alerts';
+import { ApplicationPage } from './pages/Application';
+import { ApplicationsPage } from './pages/Applications';
+import { ApprovalsPage } from './pages/Approvals';
+import { RequestsPage } from './pages/Requests';
 import { AuditPage } from './pages/Audit';
 import { Layout } from './components/Layout';
 import { ClusterPage } from './pages/Cluster';
@@ -10,6 +14,7 @@ import { GroupPage } from './pages/Group';
 import { GroupsPage } from './pages/Groups';
 import { LoginPage } from './pages/Login';
 import { NotFoundPage } from './pages/NotFound';
+import { ReassignPage } from './pages/Reassign';
 import { SecurityPage } from './pages/Security';
 import { TopicPage } from './pages/Topic';
 import { TopicsPage } from './pages/Topics';
@@ -36,6 +41,11 @@ export function App() {
           <Route path="clusters/:cluster/groups" element={<GroupsPage />} />
           <Route path="clusters/:cluster/groups/:group" element={<GroupPage />} />
           <Route path="clusters/:cluster/security" element={<SecurityPage />} />
+          <Route path="clusters/:cluster/replicas" element={<ReassignPage />} />
+          <Route path="applications" element={<ApplicationsPage />} />
+          <Route path="applications/:app" element={<ApplicationPage />} />
+          <Route path="requests" element={<RequestsPage />} />
+          <Route path="approvals" element={<ApprovalsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

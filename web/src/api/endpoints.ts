@@ -1,6 +1,20 @@
 import { qs, request, setCsrfToken } from './client';
 import type {
   AddPartitionsPlan,
+  AlterConfigsPlan,
+  DeleteTopicPlan,
+  LeaderPlan,
+  LeaderRequest,
+  OffsetDeletion,
+  PurgePlan,
+  PurgeRequest,
+  ReassignEnd,
+  ReassignPlan,
+  ReassignPlanRequest,
+  ReassignProgress,
+  ReassignStartRequest,
+  Reassignment,
+  TopicConfigChanges,
   AlertItem,
   AuditEntry,
   CreateTopicPlan,
@@ -116,12 +130,37 @@ export const api = {
   /** Grow a topic to count partitions (the new total). */
   addPartitions: (c: string, t: string, body: { count: number; dry_run: boolean }) =>
     request<AddPartitionsPlan>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}/partitions`, { method: 'POST', body }),
+  /** Delete a topic (admin): confirm must be the topic's name unless a dry run. */
+  deleteTopic: (c: string, t: string, p: { dry_run: boolean; confirm?: string }) =>
+    request<DeleteTopicPlan>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}${qs({ dry_run: p.dry_run ? 'true' : undefined, confirm: p.confirm })}`, { method: 'DELETE' }),
+  /** Incremental config changes, validated by Kafka; the plan has old -> new per key. */
+  alterTopicConfigs: (c: string, t: string, body: TopicConfigChanges) =>
+    request<AlterConfigsPlan>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}/configs`, { method: 'PATCH', body }),
+  /** Delete records from the start of partitions (before an offset or a time). */
+  purgeTopic: (c: string, t: string, body: PurgeRequest) =>
+    request<PurgePlan>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}/purge`, { method: 'POST', body }),
   /** The plan always; committed unless dry_run (409 while the group has members). */
   resetOffsets: (c: string, g: string, body: ResetOffsetsRequest) =>
     request<ResetPlan>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}/offsets/reset`, { method: 'POST', body }),
   /** Delete an empty group and its committed offsets; dry run: what would go. */
   deleteGroup: (c: string, g: string, dryRun: boolean) =>
     request<GroupDeletion>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}${qs({ dry_run: dryRun ? 'true' : undefined })}`, { method: 'DELETE' }),
+  /** Delete a group's committed offsets for one topic; dry run: which would go. */
+  deleteGroupOffsets: (c: string, g: string, topic: string, dryRun: boolean) =>
+    request<OffsetDeletion>(`/api/v1/clusters/${enc(c)}/groups/${enc(g)}/offsets${qs({ topic, dry_run: dryRun ? 'true' : undefined })}`, { method: 'DELETE' }),
+  /** Preferred leader election: a topic, a broker, or the whole cluster. */
+  electLeaders: (c: string, body: LeaderRequest) => request<LeaderPlan>(`/api/v1/clusters/${enc(c)}/elect-leaders`, { method: 'POST', body }),
+  /** A reassignment plan (changes nothing). */
+  reassignPlan: (c: string, body: ReassignPlanRequest) =>
+    request<ReassignPlan>(`/api/v1/clusters/${enc(c)}/reassignments/plan`, { method: 'POST', body }),
+  /** Set the throttle and start a plan's assignment (409 while one runs). */
+  reassignStart: (c: string, body: ReassignStartRequest) =>
+    request<Reassignment>(`/api/v1/clusters/${enc(c)}/reassignments`, { method: 'POST', body }),
+  reassignProgress: (c: string, signal?: AbortSignal) => request<ReassignProgress>(`/api/v1/clusters/${enc(c)}/reassignments`, { signal }),
+  /** Remove the throttle once nothing runs (409 while it does). */
+  reassignFinish: (c: string) => request<ReassignEnd>(`/api/v1/clusters/${enc(c)}/reassignments/finish`, { method: 'POST' }),
+  /** Cancel every running partition reassignment and remove the throttle. */
+  reassignCancel: (c: string) => request<ReassignEnd>(`/api/v1/clusters/${enc(c)}/reassignments`, { method: 'DELETE' }),
   /** A page of records: from newest|oldest|offset|RFC 3339|"0:120,1:98". */
   messages: (c: string, t: string, p: { partition?: string; from?: string; limit?: number; decode?: string; max_bytes?: number }, signal?: AbortSignal) =>
     request<MessagesResponse>(`/api/v1/clusters/${enc(c)}/topics/${enc(t)}/messages${qs(p)}`, { signal }),

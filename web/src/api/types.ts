@@ -692,3 +692,202 @@ export interface ScramPlan {
   dry_run: boolean;
   applied: boolean;
 }
+
+// ---- Topic deletion, configs, purge (internal/api/topic_ops.go) ----
+
+export interface ConsumingGroup {
+  id: string;
+  state: string;
+  members: number;
+}
+
+/** DELETE /api/v1/clusters/{c}/topics/{t}: what goes (dry run) or went. Sizes -1 when not in the snapshot yet. */
+export interface DeleteTopicPlan {
+  topic: string;
+  id?: string;
+  dry_run: boolean;
+  partitions: number;
+  replication_factor: number;
+  size_bytes: number;
+  replica_bytes: number;
+  messages: number;
+  groups: ConsumingGroup[] | null;
+  summary: string;
+  warnings?: string[] | null;
+}
+
+/** PATCH /api/v1/clusters/{c}/topics/{t}/configs */
+export interface TopicConfigChanges {
+  set?: Record<string, string>;
+  /** Back to the inherited value. */
+  delete?: string[];
+  dry_run: boolean;
+}
+
+export interface ConfigChange {
+  key: string;
+  op: 'set' | 'delete';
+  old: string;
+  old_source?: string;
+  new: string;
+  new_source?: string;
+  /** The inherited config a deleted key falls back to, when it has another name. */
+  new_from?: string;
+  changed: boolean;
+}
+
+export interface AlterConfigsPlan {
+  topic: string;
+  dry_run: boolean;
+  changes: ConfigChange[] | null;
+  summary: string;
+  warnings?: string[] | null;
+}
+
+/** POST /api/v1/clusters/{c}/topics/{t}/purge: exactly one of before_offset and before_time. */
+export interface PurgeRequest {
+  /** One offset for `partitions` (default all; -1: every record), or {"partition": offset}. */
+  before_offset?: number | Record<string, number>;
+  /** RFC 3339. */
+  before_time?: string;
+  partitions?: number[];
+  dry_run: boolean;
+}
+
+export interface PurgePartition {
+  partition: number;
+  start_offset: number;
+  new_start_offset: number;
+  end_offset: number;
+  removed: number;
+  error?: string;
+}
+
+export interface PurgePlan {
+  topic: string;
+  dry_run: boolean;
+  before: string;
+  partitions: PurgePartition[] | null;
+  removed: number;
+  summary: string;
+  warnings?: string[] | null;
+}
+
+/** DELETE /api/v1/clusters/{c}/groups/{g}/offsets?topic=T */
+export interface OffsetDeletion {
+  group: string;
+  topic: string;
+  dry_run: boolean;
+  offsets: CommittedOffset[] | null;
+  deleted: boolean;
+}
+
+// ---- Replicas: leader election and reassignment (internal/api/replica_ops.go, reassign_ops.go) ----
+
+/** POST /api/v1/clusters/{c}/elect-leaders: a topic, a broker, or neither (the whole cluster). */
+export interface LeaderRequest {
+  topic?: string;
+  partitions?: number[];
+  broker?: number;
+  dry_run: boolean;
+}
+
+export interface LeaderMove {
+  topic: string;
+  partition: number;
+  leader: number;
+  preferred: number;
+  /** After an election: "elected", or why not. */
+  result?: string;
+}
+
+export interface LeaderPlan {
+  moves: LeaderMove[] | null;
+  balanced: number;
+  warnings?: string[] | null;
+  dry_run: boolean;
+  applied: boolean;
+}
+
+/** topic -> partition -> replicas (the first is the preferred leader). */
+export type Assignment = Record<string, Record<string, number[]>>;
+
+export type ReassignMode = 'drain' | 'add' | 'replication_factor' | 'custom';
+
+export interface ReassignPlanRequest {
+  mode: ReassignMode;
+  topics?: string[];
+  brokers?: number[];
+  replication_factor?: number;
+  assignment?: Assignment;
+}
+
+export interface ReassignMove {
+  topic: string;
+  partition: number;
+  current: number[];
+  target: number[];
+  adding: number[] | null;
+  removing: number[] | null;
+  bytes: number;
+}
+
+export interface ReassignPlan {
+  mode: string;
+  moves: ReassignMove[] | null;
+  unchanged: number;
+  brokers: number[] | null;
+  replicas_added: number;
+  total_bytes: number;
+  assignment: Assignment;
+}
+
+export interface ReassignStartRequest {
+  assignment: Assignment;
+  throttle_bytes_per_sec: number;
+  dry_run: boolean;
+}
+
+export interface Throttle {
+  bytes_per_sec: number;
+  brokers: number[] | null;
+  leader_replicas: Record<string, string> | null;
+  follower_replicas: Record<string, string> | null;
+}
+
+export interface Reassignment {
+  started: string;
+  dry_run: boolean;
+  plan: ReassignPlan | null;
+  throttle: Throttle;
+  done: boolean;
+}
+
+export interface ReassignPartition {
+  topic: string;
+  partition: number;
+  replicas: number[] | null;
+  adding: number[] | null;
+  removing: number[] | null;
+}
+
+export interface ReassignProgress {
+  in_progress: ReassignPartition[] | null;
+  running: boolean;
+  /** Gregor's last reassignment (absent when it started none since it runs). */
+  last?: Reassignment | null;
+  partitions_done: number;
+  partitions_total: number;
+  bytes_moved: number;
+  bytes_planned: number;
+  throttled_brokers: number[] | null;
+  throttled_topics: string[] | null;
+  throttle_set: boolean;
+  throttle_removed: boolean;
+}
+
+export interface ReassignEnd {
+  cancelled: ReassignPartition[] | null;
+  assignment: ReassignPartition[] | null;
+  throttle_removed: boolean;
+}

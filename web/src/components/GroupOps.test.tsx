@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GroupDeletion, ResetOffsetsRequest, ResetPlan } from '../api/types';
 import { calls, mockApi, Status, type MockRequest } from '../test/mockApi';
 import { renderAt } from '../test/render';
-import { applyBlocked, DeleteGroupForm, resetRequest, ResetOffsetsForm } from './GroupOps';
+import { applyBlocked, DeleteGroupForm, DeleteOffsetsForm, resetRequest, ResetOffsetsForm } from './GroupOps';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -181,6 +181,56 @@ describe('DeleteGroupForm', () => {
     await userEvent.type(screen.getByTestId('delete-group-confirm'), 'billing');
     await userEvent.click(screen.getByTestId('delete-group-submit'));
     expect(await screen.findByTestId('delete-group-error')).toHaveTextContent('has 1 active member');
+    expect(onDeleted).not.toHaveBeenCalled();
+  });
+});
+
+describe('DeleteOffsetsForm', () => {
+  const OFFSETS = 'DELETE /api/v1/clusters/demo/groups/billing/offsets';
+  const deletion = (r: MockRequest) => ({
+    group: 'billing',
+    topic: r.query.get('topic'),
+    dry_run: r.query.get('dry_run') === 'true',
+    offsets: [
+      { topic: 'payments', partition: 0, offset: 0 },
+      { topic: 'payments', partition: 1, offset: 30 },
+    ],
+    deleted: r.query.get('dry_run') !== 'true',
+  });
+
+  it('wants a topic, previews the offsets that go, then deletes them', async () => {
+    const fetch = mockApi({ [OFFSETS]: deletion });
+    const onDeleted = vi.fn();
+    renderAt(<DeleteOffsetsForm cluster="demo" group="billing" topics={['payments', 'refunds']} onDeleted={onDeleted} />);
+    expect(screen.getByTestId('delete-offsets-submit')).toBeDisabled();
+    await userEvent.click(screen.getByTestId('delete-offsets-preview'));
+    expect(screen.getByTestId('delete-offsets-error')).toHaveTextContent('Pick the topic');
+    expect(fetch).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByTestId('delete-offsets-topic'));
+    await userEvent.click(await screen.findByRole('option', { name: 'payments', hidden: true }));
+    await userEvent.click(screen.getByTestId('delete-offsets-preview'));
+    expect(await screen.findByTestId('delete-offsets-plan')).toHaveTextContent('deletes 2 committed offsets of billing on payments; nothing changed yet');
+    expect(screen.getAllByTestId('delete-offsets-row')).toHaveLength(2);
+    expect(onDeleted).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByTestId('delete-offsets-submit'));
+    await waitFor(() => expect(onDeleted).toHaveBeenCalled());
+    expect(calls(fetch).map((c) => [c.method, c.path, c.query.toString()])).toEqual([
+      ['DELETE', '/api/v1/clusters/demo/groups/billing/offsets', 'topic=payments&dry_run=true'],
+      ['DELETE', '/api/v1/clusters/demo/groups/billing/offsets', 'topic=payments'],
+    ]);
+  });
+
+  it("shows the server's refusal", async () => {
+    mockApi({
+      [OFFSETS]: (r: MockRequest) =>
+        r.query.get('dry_run') === 'true' ? deletion(r) : new Status(409, { error: { code: 'conflict', message: 'members of the group "billing" are subscribed to "payments"' } }),
+    });
+    const onDeleted = vi.fn();
+    renderAt(<DeleteOffsetsForm cluster="demo" group="billing" topics={['payments']} onDeleted={onDeleted} />);
+    await userEvent.click(screen.getByTestId('delete-offsets-preview'));
+    await screen.findByTestId('delete-offsets-plan');
+    await userEvent.click(screen.getByTestId('delete-offsets-submit'));
+    expect(await screen.findByTestId('delete-offsets-error')).toHaveTextContent('are subscribed to "payments"');
     expect(onDeleted).not.toHaveBeenCalled();
   });
 });

@@ -1,9 +1,9 @@
-import { Alert, Badge, Button, Checkbox, Group, NumberInput, Paper, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, NumberInput, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/endpoints';
-import type { GroupDeletion, OffsetChange, ResetMode, ResetOffsetsRequest, ResetPlan } from '../api/types';
+import type { GroupDeletion, OffsetChange, OffsetDeletion, ResetMode, ResetOffsetsRequest, ResetPlan } from '../api/types';
 import { formatInt } from '../lib/format';
 import { OpError, PlanWarnings, usePreview } from './Ops';
 import { Loading } from './States';
@@ -270,6 +270,87 @@ export function DeleteGroupForm({ cluster, group, onDeleted, onCancel }: { clust
           )}
           <Button type="submit" color="red" disabled={typed !== group || !d || !!blocked} loading={del.isPending} data-testid="delete-group-submit">
             Delete group
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/**
+ * Delete a group's committed offsets for one of its topics: pick the topic, Preview (the dry run
+ * lists the offsets that would go), then Delete offsets. Kafka refuses while members consume it.
+ */
+export function DeleteOffsetsForm({ cluster, group, topics, onDeleted, onCancel }: { cluster: string; group: string; topics: string[]; onDeleted: (d: OffsetDeletion) => void; onCancel?: () => void }) {
+  const [topic, setTopic] = useState<string | null>(topics.length === 1 ? topics[0] : null);
+  const preview = usePreview<OffsetDeletion>();
+  const [problem, setProblem] = useState<string | null>(null);
+  const dry = useMutation({ mutationFn: (t: string) => api.deleteGroupOffsets(cluster, group, t, true) });
+  const del = useMutation({ mutationFn: (t: string) => api.deleteGroupOffsets(cluster, group, t, false), onSuccess: onDeleted });
+  const plan = topic ? preview.planFor(topic) : null;
+  const offsets = plan?.offsets ?? [];
+  const doPreview = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!topic) return setProblem('Pick the topic whose committed offsets go.');
+    setProblem(null);
+    del.reset();
+    dry.mutate(topic, { onSuccess: (d) => preview.set(topic, d) });
+  };
+  const error = problem ?? (del.isError ? del.error : dry.isError ? dry.error : null);
+  return (
+    <form onSubmit={doPreview} data-testid="delete-offsets-form" noValidate>
+      <Stack gap="sm">
+        <Select
+          label="Topic"
+          description="The group's committed offsets on this topic are deleted; its consumers then start from auto.offset.reset there"
+          placeholder="Pick a topic"
+          data={topics}
+          value={topic}
+          onChange={setTopic}
+          allowDeselect={false}
+          comboboxProps={{ withinPortal: true }}
+          data-testid="delete-offsets-topic"
+        />
+        <OpError error={error} title={del.isError ? 'Could not delete the offsets' : 'Cannot delete these offsets'} testId="delete-offsets-error" />
+        {plan && (
+          <Paper withBorder radius="md" p="sm" data-testid="delete-offsets-plan">
+            <Text size="sm" mb={6}>
+              Dry run: deletes <b data-testid="delete-offsets-count">{offsets.length}</b> committed offset{offsets.length === 1 ? '' : 's'} of <b>{group}</b> on <b>{plan.topic}</b>; nothing
+              changed yet.
+            </Text>
+            <Table withTableBorder={false} verticalSpacing={2} fz="sm" data-testid="delete-offsets-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th ta="right" w={90}>
+                    Partition
+                  </Table.Th>
+                  <Table.Th ta="right">Committed offset</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {offsets.map((o) => (
+                  <Table.Tr key={o.partition} data-testid="delete-offsets-row">
+                    <Table.Td ta="right">{o.partition}</Table.Td>
+                    <Table.Td ta="right" className="num">
+                      {formatInt(o.offset)}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Paper>
+        )}
+        <Group justify="flex-end" gap="xs">
+          {onCancel && (
+            <Button variant="default" onClick={onCancel}>
+              Cancel
+            </Button>
+          )}
+          <Button type="submit" variant={plan ? 'default' : 'filled'} loading={dry.isPending} data-testid="delete-offsets-preview">
+            Preview
+          </Button>
+          <Button color="red" onClick={() => topic && plan && del.mutate(topic)} disabled={!plan || offsets.length === 0} title={plan ? undefined : 'Preview first'} loading={del.isPending} data-testid="delete-offsets-submit">
+            Delete offsets
           </Button>
         </Group>
       </Stack>

@@ -34,6 +34,7 @@ import {
 } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useParams } from 'react-router';
 import { api } from '../api/endpoints';
+import { SelfServiceNav } from './SelfServiceNav';
 import { useAuth, useCanOperate } from '../auth';
 import { RANGES, REFRESHES, useTimeState, type Range, type Refresh } from '../lib/timeState';
 
@@ -200,6 +201,7 @@ function Nav({ onNavigate }: { onNavigate: () => void }) {
           data-testid="nav-audit"
         />
       )}
+      <SelfServiceNav path={path} link={link} onNavigate={onNavigate} />
       <Text size="xs" fw={700} c="dimmed" tt="uppercase" mt="md" mb={4} px="sm">
         Clusters
       </Text>

@@ -102,6 +102,9 @@ export function ClusterPage() {
             <Anchor component={Link} to={link(`/clusters/${encodeURIComponent(cluster)}/security`)} data-testid="security-link">
               Security (ACLs, quotas)
             </Anchor>
+            <Anchor component={Link} to={link(`/clusters/${encodeURIComponent(cluster)}/replicas`)} data-testid="replicas-link">
+              Replicas (leaders, reassignment)
+            </Anchor>
             {operate && (
               <Anchor href={apiUrl(`/api/v1/clusters/${encodeURIComponent(cluster)}/bundle?hours=6`)} download data-testid="bundle-link">
                 Diagnostics bundle

@@ -1,13 +1,13 @@
 import { Alert, Anchor, Badge, Button, Group as Row, Modal, Paper, Text, Tooltip } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconCheck, IconRewindBackward10, IconTrash } from '@tabler/icons-react';
+import { IconCheck, IconEraser, IconRewindBackward10, IconTrash } from '@tabler/icons-react';
 import { Fragment, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
-import type { GroupLag, GroupPartition, LagPartition, LagStatus, Member, ResetPlan } from '../api/types';
+import type { GroupLag, GroupPartition, LagPartition, LagStatus, Member, OffsetDeletion, ResetPlan } from '../api/types';
 import { useCanOperate } from '../auth';
-import { DeleteGroupForm, ResetDone, ResetOffsetsForm } from '../components/GroupOps';
+import { DeleteGroupForm, DeleteOffsetsForm, ResetDone, ResetOffsetsForm } from '../components/GroupOps';
 import { DataTable, type Column } from '../components/DataTable';
 import { EntityFindings } from '../components/Findings';
 import { EntityHealth } from '../components/Health';
@@ -196,7 +196,8 @@ export function GroupPage() {
   const operate = useCanOperate();
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const [op, setOp] = useState<'reset' | 'delete' | null>(null);
+  const [op, setOp] = useState<'reset' | 'delete' | 'delete-offsets' | null>(null);
+  const [offsetsDeleted, setOffsetsDeleted] = useState<OffsetDeletion | null>(null);
   const [resetDone, setResetDone] = useState<ResetPlan | null>(null);
   const q = useQuery({ queryKey: ['group', cluster, group], queryFn: ({ signal }) => api.group(cluster, group, signal), refetchInterval: interval });
   const pending = (e: unknown) => e instanceof ApiError && e.status === 503;
@@ -353,6 +354,18 @@ export function GroupPage() {
               >
                 Reset offsets
               </Button>
+              <Button
+                variant="default"
+                leftSection={<IconEraser size={16} />}
+                onClick={() => {
+                  setOffsetsDeleted(null);
+                  setOp('delete-offsets');
+                }}
+                disabled={groupTopics.length === 0}
+                data-testid="delete-offsets-button"
+              >
+                Delete offsets
+              </Button>
               <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setOp('delete')} data-testid="delete-group-button">
                 Delete group
               </Button>
@@ -375,6 +388,27 @@ export function GroupPage() {
             onApplied={(p) => {
               setOp(null);
               setResetDone(p);
+              void qc.invalidateQueries({ queryKey: ['group', cluster, group] });
+              void qc.invalidateQueries({ queryKey: ['group-lag', cluster, group] });
+            }}
+          />
+        )}
+      </Modal>
+      {offsetsDeleted && (
+        <Alert color="teal" icon={<IconCheck size={18} />} mb="md" title="Offsets deleted" withCloseButton onClose={() => setOffsetsDeleted(null)} data-testid="offsets-deleted">
+          Deleted {(offsetsDeleted.offsets ?? []).length} committed offset(s) of {offsetsDeleted.group} on {offsetsDeleted.topic}.
+        </Alert>
+      )}
+      <Modal opened={op === 'delete-offsets'} onClose={() => setOp(null)} title={`Delete committed offsets of ${group}`} size="lg" data-testid="delete-offsets-modal">
+        {op === 'delete-offsets' && (
+          <DeleteOffsetsForm
+            cluster={cluster}
+            group={group}
+            topics={groupTopics}
+            onCancel={() => setOp(null)}
+            onDeleted={(d) => {
+              setOp(null);
+              setOffsetsDeleted(d);
               void qc.invalidateQueries({ queryKey: ['group', cluster, group] });
               void qc.invalidateQueries({ queryKey: ['group-lag', cluster, group] });
             }}

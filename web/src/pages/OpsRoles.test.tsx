@@ -90,6 +90,10 @@ describe.each([
     at('/clusters/demo/topics/orders', '/clusters/:cluster/topics/:topic', <TopicPage />);
     await screen.findByTestId('partitions-table');
     expect(screen.queryByTestId('add-partitions-button') !== null).toBe(can);
+    expect(screen.queryByTestId('edit-configs-button') !== null).toBe(can);
+    expect(screen.queryByTestId('purge-button') !== null).toBe(can);
+    // Deleting a topic is for admins only.
+    expect(screen.queryByTestId('delete-topic-button') !== null).toBe(role === 'admin');
   });
   it(`${can ? 'shows' : 'hides'} Reset offsets and Delete group`, async () => {
     backend(role);
@@ -97,6 +101,7 @@ describe.each([
     await screen.findByTestId('group-partitions-table');
     expect(screen.queryByTestId('reset-offsets-button') !== null).toBe(can);
     expect(screen.queryByTestId('delete-group-button') !== null).toBe(can);
+    expect(screen.queryByTestId('delete-offsets-button') !== null).toBe(can);
   });
 });
 

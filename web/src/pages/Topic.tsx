@@ -1,17 +1,18 @@
 import { Alert, Anchor, Badge, Button, Group, Modal, SimpleGrid, Tabs, Text, Tooltip } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconCheck, IconPlus } from '@tabler/icons-react';
+import { IconCheck, IconEraser, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/endpoints';
-import type { AddPartitionsPlan, Config, Partition, TopicGroup } from '../api/types';
-import { useCanOperate } from '../auth';
+import type { AddPartitionsPlan, AlterConfigsPlan, Config, Partition, PurgePlan, TopicGroup } from '../api/types';
+import { useCanOperate, useIsAdmin } from '../auth';
 import { DataTable, type Column } from '../components/DataTable';
 import { EntityFindings } from '../components/Findings';
 import { EntityHealth } from '../components/Health';
 import { Meta, PageHeader, Section, Stat, StatGrid } from '../components/Page';
 import { ErrorAlert, Loading } from '../components/States';
 import { AddPartitionsForm } from '../components/TopicOps';
+import { ConfigsDone, DeleteTopicForm, EditConfigsForm, PurgeDone, PurgeForm } from '../components/TopicAdmin';
 import { MessagesTab } from '../components/Messages';
 import { GroupStateBadge } from '../components/StatusBadge';
 import { MetricChart } from '../components/TimeChart';
@@ -47,6 +48,13 @@ export function TopicPage() {
   const qc = useQueryClient();
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<AddPartitionsPlan | null>(null);
+  const admin = useIsAdmin();
+  const [op, setOp] = useState<'configs' | 'purge' | 'delete' | null>(null);
+  const [done, setDone] = useState<{ kind: 'configs'; plan: AlterConfigsPlan } | { kind: 'purge'; plan: PurgePlan } | null>(null);
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['topic', cluster, topic] });
+    void qc.invalidateQueries({ queryKey: ['topics', cluster] });
+  };
   const q = useQuery({ queryKey: ['topic', cluster, topic], queryFn: ({ signal }) => api.topic(cluster, topic, signal), refetchInterval: interval });
   const t = q.data;
   const entity = `topic:${cluster}/${topic}`;
@@ -173,20 +181,107 @@ export function TopicPage() {
         meta={t!.id ? <Meta label="Topic ID">{t!.id}</Meta> : undefined}
         right={
           operate && !t!.internal ? (
-            <Button
-              variant="default"
-              leftSection={<IconPlus size={16} />}
-              onClick={() => {
-                setAdded(null);
-                setAdding(true);
-              }}
-              data-testid="add-partitions-button"
-            >
-              Add partitions
-            </Button>
+            <Group gap="xs">
+              <Button
+                variant="default"
+                leftSection={<IconPlus size={16} />}
+                onClick={() => {
+                  setAdded(null);
+                  setAdding(true);
+                }}
+                data-testid="add-partitions-button"
+              >
+                Add partitions
+              </Button>
+              <Button
+                variant="default"
+                leftSection={<IconPencil size={16} />}
+                onClick={() => {
+                  setDone(null);
+                  setOp('configs');
+                }}
+                data-testid="edit-configs-button"
+              >
+                Edit configs
+              </Button>
+              <Button
+                variant="default"
+                leftSection={<IconEraser size={16} />}
+                onClick={() => {
+                  setDone(null);
+                  setOp('purge');
+                }}
+                data-testid="purge-button"
+              >
+                Purge
+              </Button>
+              {admin && (
+                <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setOp('delete')} data-testid="delete-topic-button">
+                  Delete
+                </Button>
+              )}
+            </Group>
           ) : undefined
         }
       />
+      {done && (
+        <Alert
+          color="teal"
+          icon={<IconCheck size={18} />}
+          mb="sm"
+          title={done.kind === 'configs' ? 'Configs changed' : 'Records purged'}
+          withCloseButton
+          onClose={() => setDone(null)}
+          data-testid={done.kind === 'configs' ? 'configs-done' : 'purge-done'}
+        >
+          {done.kind === 'configs' ? <ConfigsDone plan={done.plan} /> : <PurgeDone plan={done.plan} />}
+        </Alert>
+      )}
+      <Modal opened={op === 'configs'} onClose={() => setOp(null)} title={`Edit the configs of ${topic}`} size="xl" data-testid="edit-configs-modal">
+        {op === 'configs' && (
+          <EditConfigsForm
+            cluster={cluster}
+            topic={topic}
+            configs={t!.configs}
+            onCancel={() => setOp(null)}
+            onDone={(p) => {
+              setOp(null);
+              setDone({ kind: 'configs', plan: p });
+              setTab('configs');
+              refresh();
+            }}
+          />
+        )}
+      </Modal>
+      <Modal opened={op === 'purge'} onClose={() => setOp(null)} title={`Purge records of ${topic}`} size="xl" data-testid="purge-modal">
+        {op === 'purge' && (
+          <PurgeForm
+            cluster={cluster}
+            topic={topic}
+            partitions={t!.partitions.map((p) => p.id)}
+            onCancel={() => setOp(null)}
+            onDone={(p) => {
+              setOp(null);
+              setDone({ kind: 'purge', plan: p });
+              refresh();
+            }}
+          />
+        )}
+      </Modal>
+      <Modal opened={op === 'delete'} onClose={() => setOp(null)} title={`Delete topic ${topic}`} size="lg" data-testid="delete-topic-modal">
+        {op === 'delete' && (
+          <DeleteTopicForm
+            cluster={cluster}
+            topic={topic}
+            onCancel={() => setOp(null)}
+            onDeleted={() => {
+              setOp(null);
+              void qc.invalidateQueries({ queryKey: ['topics', cluster] });
+              navigate(link(clusterPath + '/topics'), { state: { deletedTopic: topic } });
+            }}
+          />
+        )}
+      </Modal>
       {added && (
         <Alert color="teal" icon={<IconCheck size={18} />} mb="sm" withCloseButton onClose={() => setAdded(null)} data-testid="partitions-added">
           {added.summary}.

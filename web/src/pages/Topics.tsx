@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Button, Checkbox, Group, Modal, Text, TextInput }
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconCheck, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api } from '../api/endpoints';
 import type { CreateTopicPlan, TopicRow } from '../api/types';
 import { useCanOperate } from '../auth';
@@ -27,6 +27,9 @@ export function TopicsPage() {
   const qc = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreateTopicPlan | null>(null);
+  // Set by the topic page after a delete.
+  const deletedTopic = (useLocation().state as { deletedTopic?: string } | null)?.deletedTopic;
+  const [deletedShown, setDeletedShown] = useState(true);
 
   const tq = useQuery({
     queryKey: ['topics', cluster, q, sort, desc, size, offset, showInternal],
@@ -104,6 +107,11 @@ export function TopicsPage() {
           ) : undefined
         }
       />
+      {deletedTopic && deletedShown && (
+        <Alert color="teal" icon={<IconCheck size={18} />} mb="sm" withCloseButton onClose={() => setDeletedShown(false)} data-testid="topic-deleted">
+          Deleted topic {deletedTopic}. It leaves this list with the next collection cycle.
+        </Alert>
+      )}
       {created && (
         <Alert color="teal" icon={<IconCheck size={18} />} mb="sm" withCloseButton onClose={() => setCreated(null)} data-testid="topic-created">
           {created.summary}.{' '}
