@@ -15,7 +15,7 @@ import (
 
 // Registry is every check, in the order Analyze runs them.
 var Registry = slices.Concat(clusterChecks, brokerChecks, diskChecks, forecastChecks, jvmChecks,
-	clientChecks, topicChecks, trafficChecks, groupChecks, advisorChecks)
+	clientChecks, topicChecks, trafficChecks, regionChecks, groupChecks, advisorChecks)
 
 // CheckFailedCode is the finding of a check that panicked (a bug in Gregor, not the cluster).
 const CheckFailedCode = "gregor.check_failed"

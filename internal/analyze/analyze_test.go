@@ -14,7 +14,7 @@ import (
 )
 
 var allTables = [][]codeCase{clusterCases, brokerCases, diskCases, forecastCases, jvmCases, clientCases,
-	topicCases, trafficCases, groupCases, advisorCases}
+	topicCases, trafficCases, regionCases, groupCases, advisorCases}
 
 // Every code has a case where it fires and one where it stays silent.
 func TestEveryCodeTested(t *testing.T) {

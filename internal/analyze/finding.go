@@ -144,6 +144,8 @@ type Input struct {
 	// enough). Below EventWindow, the codes that count the last hour's events from memory
 	// (cluster.controller_moves, group.rebalances) are skipped.
 	Watching time.Duration
+	// Placements are the topics placed in a region (self-service), by topic name.
+	Placements map[string]Placement
 }
 
 // LagWarmCycles is how many lag evaluations group.lag and group.rebalances need before they

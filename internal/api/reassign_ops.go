@@ -62,6 +62,7 @@ func (s *Server) handleReassignPlan() http.HandlerFunc {
 			}
 			ctx, cancel := context.WithTimeout(r.Context(), rsgOpTimeout)
 			defer cancel()
+			body.Regions = s.regionsOf(ctx, cluster)
 			return operate.PlanReassignment(ctx, c.Client().Admin, body)
 		}()
 		s.audit(r, cluster, "reassign.plan", body.Mode, true, body, plan, err)
@@ -92,6 +93,7 @@ func (s *Server) handleReassignStart() http.HandlerFunc {
 			defer st.mu.Unlock()
 			ctx, cancel := context.WithTimeout(r.Context(), rsgOpTimeout)
 			defer cancel()
+			body.Regions = s.regionsOf(ctx, cluster)
 			re, err := operate.StartReassignment(ctx, c.Client().Admin, body)
 			if err == nil && !re.DryRun {
 				st.last = re
@@ -174,4 +176,17 @@ func (s *Server) rsgEnd(action string, do func(context.Context, *kadm.Client, *o
 		}
 		writeJSON(w, http.StatusOK, end)
 	}
+}
+
+// regionsOf are the topics of a cluster placed in self-service regions: reassignment plans
+// keep their replicas there.
+func (s *Server) regionsOf(ctx context.Context, cluster string) map[string]operate.Region {
+	if s.selfServe == nil {
+		return nil
+	}
+	out := map[string]operate.Region{}
+	for topic, p := range s.selfServe.Placements(ctx, cluster) {
+		out[topic] = operate.Region{Name: p.Region, Brokers: p.Brokers}
+	}
+	return out
 }

@@ -164,6 +164,7 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 	defer awg.Wait()
 	actx, stopAlerts := context.WithCancel(ctx)
 	defer stopAlerts()
+	var self *selfserve.Service // built once every cluster's client is; read by collectors started after
 	for _, cc := range cfg.Clusters {
 		worker := startAlertWorker(actx, &awg, alerts, log)
 		c, err := kafka.New(cc, log)
@@ -174,6 +175,11 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 		col := fleet.New(collect.Options{Client: c, Metrics: cc.Metrics, Interval: cfg.Collect.Interval,
 			Timeout: cfg.Collect.Timeout, Log: log, OnSnapshot: exp.Observe},
 			fleet.Options{Lag: lag.Thresholds(cfg.Lag), Checks: cfg.ChecksFor(cc.Name), History: hist,
+				Placements: func() map[string]analyze.Placement {
+					pctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+					defer cancel()
+					return self.Placements(pctx, cc.Name)
+				},
 				OnAnalysis: func(s *snapshot.Snapshot, r *analyze.Result) {
 					rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 					samples := rec.Record(rctx, s)
@@ -187,7 +193,7 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 	exp.SetSources(sources)
 	requestNotes := &selfserve.Notifier{Receivers: rcvs, Log: log}
 	defer requestNotes.Wait()
-	self := selfserve.New(selfserve.Options{Store: st, Users: st, Targets: targets(cfg, clients), Notify: requestNotes.Notify, Log: log})
+	self = selfserve.New(selfserve.Options{Store: st, Users: st, Targets: targets(cfg, clients), Notify: requestNotes.Notify, Log: log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(exp, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := api.New(api.Options{Auth: authn, Users: st, Series: st, Clusters: apiClusters, Log: log, BasePath: cfg.Server.BasePath,

@@ -23,6 +23,8 @@ type Options struct {
 	// OnAnalysis, if set, runs after each snapshot's analyses (alerting), before
 	// collect.Options.OnSnapshot.
 	OnAnalysis func(s *snapshot.Snapshot, r *analyze.Result)
+	// Placements, if set, gives the topics placed in regions, read each cycle.
+	Placements func() map[string]analyze.Placement
 }
 
 // Cluster is one watched cluster.
@@ -75,6 +77,9 @@ func (c *Cluster) analyze(s *snapshot.Snapshot) *analyze.Result {
 	in := &analyze.Input{Snapshot: s, Lag: c.tracker.Latest(), History: c.opts.History,
 		Controllers: c.recordController(s), Config: c.opts.Checks, Now: s.Time,
 		LagCycles: cycles, Watching: max(watching, time.Nanosecond)}
+	if c.opts.Placements != nil {
+		in.Placements = c.opts.Placements()
+	}
 	r := analyze.Analyze(in)
 	c.analysis.Store(&r)
 	return &r

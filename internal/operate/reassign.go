@@ -45,6 +45,52 @@ type ReassignPlanRequest struct {
 	Brokers           []int32    `json:"brokers,omitempty"`
 	ReplicationFactor int        `json:"replication_factor,omitempty"`
 	Assignment        Assignment `json:"assignment,omitempty"`
+	// Regions confine topics to broker sets (self-service regions): the plan picks only
+	// their brokers and refuses to put a replica elsewhere. Set by the server, by topic.
+	Regions map[string]Region `json:"-"`
+}
+
+// Region is a named broker set a topic's replicas stay on.
+type Region struct {
+	Name    string
+	Brokers []int32
+}
+
+func rsgInRegion(req ReassignPlanRequest, topic string) string {
+	if rg, ok := req.Regions[topic]; ok {
+		return " in its region " + rg.Name
+	}
+	return ""
+}
+
+// rsgConfine narrows allowed to topic's region, if it has one.
+func (r ReassignPlanRequest) rsgConfine(topic string, allowed []int32) []int32 {
+	rg, ok := r.Regions[topic]
+	if !ok {
+		return allowed
+	}
+	var out []int32
+	for _, b := range allowed {
+		if slices.Contains(rg.Brokers, b) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// rsgOutside refuses a target replica outside topic's region.
+func (r ReassignPlanRequest) rsgOutside(topic string, partition int32, replicas []int32) error {
+	rg, ok := r.Regions[topic]
+	if !ok {
+		return nil
+	}
+	for _, b := range replicas {
+		if !slices.Contains(rg.Brokers, b) {
+			return Errorf(Invalid, "%s/%d: broker %d is outside region %s (brokers %s), where the topic lives; change its region first to move it out",
+				topic, partition, b, rg.Name, rsgJoin(rg.Brokers))
+		}
+	}
+	return nil
 }
 
 // ReassignMove is one partition whose replicas change.
@@ -214,10 +260,10 @@ func PlanReassignment(ctx context.Context, adm *kadm.Client, req ReassignPlanReq
 				if n == 0 {
 					continue
 				}
-				add, ok := c.pick(n, allowed, p.Replicas)
+				add, ok := c.pick(n, req.rsgConfine(td.Topic, allowed), p.Replicas)
 				if !ok {
-					return nil, Errorf(Invalid, "%s/%d has %d replicas; draining broker(s) %s leaves too few brokers for it",
-						td.Topic, p.Partition, len(p.Replicas), rsgJoin(req.Brokers))
+					return nil, Errorf(Invalid, "%s/%d has %d replicas; draining broker(s) %s leaves too few brokers for it%s",
+						td.Topic, p.Partition, len(p.Replicas), rsgJoin(req.Brokers), rsgInRegion(req, td.Topic))
 				}
 				c.move(p.Replicas, append(keep, add...))
 				target.rsgSet(td.Topic, p.Partition, append(keep, add...))
@@ -230,6 +276,9 @@ func PlanReassignment(ctx context.Context, adm *kadm.Client, req ReassignPlanReq
 		for _, td := range rsgTopics(c, req.Topics) {
 			considered += len(td.Partitions)
 			for p, rs := range c.spread(td, req.Brokers) {
+				if err := req.rsgOutside(td.Topic, p, rs); err != nil {
+					return nil, err
+				}
 				target.rsgSet(td.Topic, p, rs)
 			}
 		}
@@ -255,9 +304,10 @@ func PlanReassignment(ctx context.Context, adm *kadm.Client, req ReassignPlanReq
 				case len(p.Replicas) > rf:
 					next = slices.Clone(p.Replicas[:rf]) // drop from the end: the preferred leader stays
 				default:
-					add, ok := c.pick(rf-len(p.Replicas), allowed, p.Replicas)
+					in := req.rsgConfine(td.Topic, allowed)
+					add, ok := c.pick(rf-len(p.Replicas), in, p.Replicas)
 					if !ok {
-						return nil, Errorf(Invalid, "not enough brokers (%s) for %d replicas of %s/%d", rsgJoin(allowed), rf, td.Topic, p.Partition)
+						return nil, Errorf(Invalid, "not enough brokers (%s) for %d replicas of %s/%d%s", rsgJoin(in), rf, td.Topic, p.Partition, rsgInRegion(req, td.Topic))
 					}
 					next = append(slices.Clone(p.Replicas), add...)
 				}
@@ -284,6 +334,9 @@ func PlanReassignment(ctx context.Context, adm *kadm.Client, req ReassignPlanReq
 				}
 				if err := c.checkBrokers(rs); err != nil {
 					return nil, Errorf(Invalid, "%s/%d: %s", t, p, err.Error())
+				}
+				if err := req.rsgOutside(t, p, rs); err != nil && !slices.Equal(td.Partitions[p].Replicas, rs) {
+					return nil, err
 				}
 				if !slices.Equal(td.Partitions[p].Replicas, rs) {
 					target.rsgSet(t, p, slices.Clone(rs))
@@ -481,9 +534,10 @@ func rsgSize(dirs kadm.DescribedAllLogDirs, broker int32, t string, p int32) int
 
 // ReassignStartRequest starts a reassignment.
 type ReassignStartRequest struct {
-	Assignment          Assignment `json:"assignment"`
-	ThrottleBytesPerSec int64      `json:"throttle_bytes_per_sec"`
-	DryRun              bool       `json:"dry_run"`
+	Assignment          Assignment        `json:"assignment"`
+	ThrottleBytesPerSec int64             `json:"throttle_bytes_per_sec"`
+	DryRun              bool              `json:"dry_run"`
+	Regions             map[string]Region `json:"-"` // as in ReassignPlanRequest
 }
 
 // Throttle is the replication throttle Gregor sets for a reassignment.
@@ -551,7 +605,7 @@ func StartReassignment(ctx context.Context, adm *kadm.Client, req ReassignStartR
 		return nil, Errorf(Conflict, "a reassignment is already running on the cluster (%d partitions, e.g. %s/%d); at most one reassignment per cluster at a time: wait for it or cancel it",
 			len(running), running[0].Topic, running[0].Partition)
 	}
-	plan, err := PlanReassignment(ctx, adm, ReassignPlanRequest{Mode: ReassignCustom, Assignment: req.Assignment})
+	plan, err := PlanReassignment(ctx, adm, ReassignPlanRequest{Mode: ReassignCustom, Assignment: req.Assignment, Regions: req.Regions})
 	if err != nil {
 		return nil, err
 	}

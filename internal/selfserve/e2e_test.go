@@ -182,6 +182,16 @@ func TestSelfServiceEndToEnd(t *testing.T) {
 		t.Fatalf("regions %+v", regions)
 	}
 
+	// Reassignment plans keep the topic in its region.
+	_, raw := e.call("opal", "POST", "/api/v1/clusters/prod/reassignments/plan", map[string]any{"mode": "drain", "brokers": []int{1}, "topics": []string{topic}}, nil)
+	if !strings.Contains(raw, "in its region east") {
+		t.Fatalf("drain broker 1 of a topic in region east (1, 2): %s", raw)
+	}
+	code, raw := e.call("opal", "POST", "/api/v1/clusters/prod/reassignments/plan", map[string]any{"mode": "add", "brokers": []int{2, 3}, "topics": []string{topic}}, nil)
+	if code != 400 || !strings.Contains(raw, "outside region east") {
+		t.Fatalf("spread onto broker 3, outside the region: %d %s", code, raw)
+	}
+
 	// Notifications reached the webhook receiver; the audit log has the story, no secret.
 	e.notes.Wait()
 	if hooks := e.hooks.all(); !strings.Contains(hooks, fmt.Sprintf(`"request":"%d"`, cr.ID)) || !strings.Contains(hooks, "applied by ann") {

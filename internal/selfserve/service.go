@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gregor-kafka/gregor/internal/analyze"
 	"github.com/gregor-kafka/gregor/internal/config"
 	"github.com/gregor-kafka/gregor/internal/kafka"
 	"github.com/gregor-kafka/gregor/internal/operate"
@@ -143,4 +144,25 @@ func storeErr(what string, err error) error {
 func (s *Service) Regions(cluster string) ([]config.Region, error) {
 	t, err := s.target(cluster)
 	return t.Regions, err
+}
+
+// Placements are a cluster's topics placed in a region, for the topic.outside_region check
+// (nil when it has none or the store fails: the check then says nothing).
+func (s *Service) Placements(ctx context.Context, cluster string) map[string]analyze.Placement {
+	t, ok := s.targets[cluster]
+	if !ok || len(t.Regions) == 0 {
+		return nil
+	}
+	owners, err := s.st.ListTopicOwners(ctx, cluster)
+	if err != nil {
+		s.log.Warn("self-service: reading topic placements failed", "cluster", cluster, "err", err)
+		return nil
+	}
+	out := map[string]analyze.Placement{}
+	for _, o := range owners {
+		if r, ok := t.Region(o.Region); ok {
+			out[o.Topic] = analyze.Placement{Region: r.Name, Brokers: r.Brokers}
+		}
+	}
+	return out
 }
