@@ -1,0 +1,92 @@
+package selfserve_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Who may do what, through the API on the real cluster; every denial is checked, and that it
+// changed nothing.
+func TestSelfServiceAuthorization(t *testing.T) {
+	e := newEnv(t)
+	appA, appB := uniq("za"), uniq("zb")
+	sa, _ := e.setupTeams(appA, appB)
+	topic := uniq("authz")
+	var tr reqView
+	e.must(201, "root", "POST", "/api/v1/requests", map[string]any{"kind": "topic", "cluster": "prod", "application": appA,
+		"topic": topic, "region": "east", "partitions": 1, "replication_factor": 2, "apply": true}, &tr)
+	var pending reqView
+	e.must(201, "ann", "POST", "/api/v1/requests", map[string]any{"kind": "quota", "cluster": "prod", "application": appA, "consumer_byte_rate": 1 << 20}, &pending)
+	var access reqView
+	e.must(201, "bob", "POST", "/api/v1/requests", map[string]any{"kind": "access", "cluster": "prod", "application": appB, "topic": topic, "access": "consume"}, &access)
+	id := func(r reqView) string { return fmt.Sprint(r.ID) }
+
+	cases := []struct {
+		who, method, path string
+		body              any
+		want              int
+		msg               string
+	}{
+		// Teams: admins only.
+		{"opal", "POST", "/api/v1/teams", map[string]string{"name": "x"}, 403, ""},
+		{"ann", "POST", "/api/v1/teams", map[string]string{"name": "x"}, 403, ""},
+		{"ann", "PUT", "/api/v1/teams/team-a/members/vic", nil, 403, ""},
+		// Applications: a team's members create them; credentials only for one's own.
+		{"ann", "POST", "/api/v1/applications", map[string]string{"name": uniq("x"), "team": "team-b"}, 403, "only members of team"},
+		{"vic", "POST", "/api/v1/applications", map[string]string{"name": uniq("x"), "team": "team-a"}, 403, "only members of team"},
+		{"bob", "POST", "/api/v1/applications/" + appA + "/credentials/prod", nil, 403, "belongs to team"},
+		{"opal", "POST", "/api/v1/applications/" + appA + "/credentials/prod", nil, 403, "belongs to team"},
+		{"bob", "DELETE", "/api/v1/applications/" + appA, nil, 403, "belongs to team"},
+		// Requests: only for one's own team's applications; only admins apply directly.
+		{"bob", "POST", "/api/v1/requests", map[string]any{"kind": "quota", "cluster": "prod", "application": appA, "producer_byte_rate": 1}, 403, "belongs to team"},
+		{"ann", "POST", "/api/v1/requests", map[string]any{"kind": "quota", "cluster": "prod", "application": appA, "producer_byte_rate": 1, "apply": true}, 403, "only an admin applies"},
+		{"opal", "POST", "/api/v1/requests", map[string]any{"kind": "quota", "cluster": "prod", "application": appA, "producer_byte_rate": 1, "apply": true}, 403, "only an admin applies"},
+		// Deciding: quotas by the Kafka team; access by the topic's owners or the Kafka team.
+		{"ann", "POST", "/api/v1/requests/" + id(pending) + "/approve", nil, 403, "decided by the Kafka team"},
+		{"bob", "POST", "/api/v1/requests/" + id(access) + "/approve", nil, 403, "owning team"},
+		{"vic", "POST", "/api/v1/requests/" + id(access) + "/reject", nil, 403, "owning team"},
+		{"bob", "POST", "/api/v1/requests/" + id(pending) + "/cancel", nil, 403, "only the requester"},
+		{"ann", "POST", "/api/v1/requests/" + id(pending) + "/retry", nil, 403, "only the Kafka team"},
+		{"vic", "GET", "/api/v1/requests/" + id(pending), nil, 404, ""},
+		{"ann", "GET", "/api/v1/requests?scope=all", nil, 403, "only the Kafka team"},
+		// Ownership: the Kafka team; viewers still change nothing outside self-service.
+		{"ann", "PUT", "/api/v1/clusters/prod/topics/" + topic + "/owner", map[string]string{"application": appA}, 403, ""},
+		{"ann", "POST", "/api/v1/clusters/prod/topics", map[string]any{"name": uniq("x")}, 403, ""},
+		// Discovery: the application itself, its team, the Kafka team.
+		{"bob", "GET", "/api/v1/discovery/" + appA, nil, 403, ""},
+		{"", "GET", "/api/v1/discovery/" + appA, nil, 401, ""},
+	}
+	for _, c := range cases {
+		code, raw := e.call(c.who, c.method, c.path, c.body, nil)
+		if code != c.want || !strings.Contains(raw, c.msg) {
+			t.Errorf("%s %s as %q: %d %s, want %d with %q", c.method, c.path, c.who, code, strings.TrimSpace(raw), c.want, c.msg)
+		}
+	}
+	// The denials changed nothing: both requests still pending, the credential still works.
+	for _, r := range []reqView{pending, access} {
+		var got reqView
+		e.must(200, "root", "GET", "/api/v1/requests/"+id(r), nil, &got)
+		if got.State != "pending" {
+			t.Errorf("request %d is %s after denials", r.ID, got.State)
+		}
+	}
+	e.mustBasic(200, appA, sa.Password, "/api/v1/discovery/"+appA, nil)
+	// Allowed: the owner rejects with a comment; the requester sees it; cancel of a decided one is refused.
+	var rej reqView
+	e.must(200, "ann", "POST", "/api/v1/requests/"+id(access)+"/reject", map[string]string{"comment": "use the replica topic"}, &rej)
+	if rej.State != "rejected" {
+		t.Fatalf("rejected: %+v", rej)
+	}
+	var seen struct {
+		Comment string `json:"comment"`
+		State   string `json:"state"`
+	}
+	e.must(200, "bob", "GET", "/api/v1/requests/"+id(access), nil, &seen)
+	if seen.State != "rejected" || seen.Comment != "use the replica topic" {
+		t.Fatalf("requester sees %+v", seen)
+	}
+	e.must(409, "bob", "POST", "/api/v1/requests/"+id(access)+"/cancel", nil, nil)
+	e.must(200, "ann", "POST", "/api/v1/requests/"+id(pending)+"/cancel", nil, nil)
+	e.noSecret(sa.Password)
+}
