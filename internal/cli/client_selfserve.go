@@ -857,15 +857,58 @@ func ssRenderRequest(verb string) func(io.Writer, []byte) error {
 		}
 		h.row("Created:", ssTime(v.CreatedAt))
 		h.row("Updated:", ssTime(v.UpdatedAt))
-		if len(v.Result) > 0 && string(v.Result) != "null" {
-			var buf bytes.Buffer
-			if json.Compact(&buf, v.Result) == nil {
-				h.row("Result:", buf.String())
-			}
+		result, warnings := ssResult(v.Result)
+		if result != "" {
+			h.row("Result:", result)
 		}
 		h.writeTo(w)
+		opWarnings(w, warnings...)
 		return nil
 	}
+}
+
+// ssResult is what applying a request did, in words: the operation's summary (a topic,
+// partitions, a quota) with its warnings, or the ACLs created (access); else its JSON.
+func ssResult(raw json.RawMessage) (string, []string) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var op struct {
+		Summary  string   `json:"summary"`
+		Warnings []string `json:"warnings"`
+	}
+	if json.Unmarshal(raw, &op) == nil && op.Summary != "" {
+		return clientUpperFirst(op.Summary), op.Warnings
+	}
+	var quota struct {
+		Entity struct {
+			User string `json:"user"`
+		} `json:"entity"`
+		Before map[string]float64 `json:"before"`
+		After  map[string]float64 `json:"after"`
+	}
+	if json.Unmarshal(raw, &quota) == nil && quota.After != nil {
+		return fmt.Sprintf("Client quotas of user %s: %s -> %s", quota.Entity.User, ssFmtQuotas(quota.Before), ssFmtQuotas(quota.After)), nil
+	}
+	var acls []struct {
+		Principal    string `json:"principal"`
+		ResourceType string `json:"resource_type"`
+		ResourceName string `json:"resource_name"`
+		Operation    string `json:"operation"`
+		Permission   string `json:"permission"`
+	}
+	if json.Unmarshal(raw, &acls) == nil && len(acls) > 0 {
+		parts := make([]string, 0, len(acls))
+		for _, a := range acls {
+			parts = append(parts, fmt.Sprintf("%s %s on %s %s", a.Permission, a.Operation, a.ResourceType, a.ResourceName))
+		}
+		return fmt.Sprintf("%d ACL(s) for %s: %s", len(acls), acls[0].Principal, strings.Join(parts, ", ")), nil
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return "", nil
+	}
+	return buf.String(), nil
 }
 
 func ssRenderRequests(w io.Writer, body []byte) error {
@@ -1095,18 +1138,7 @@ func ssRenderApplication(w io.Writer, body []byte) error {
 	if section("Quotas", len(a.Quotas), "none") {
 		t := newClientTable("CLUSTER", "QUOTAS")
 		for _, q := range a.Quotas {
-			v := "none"
-			if len(q.Values) > 0 {
-				keys := make([]string, 0, len(q.Values))
-				for k := range q.Values {
-					keys = append(keys, k)
-				}
-				sort.Strings(keys)
-				for i, k := range keys {
-					keys[i] = k + "=" + strconv.FormatFloat(q.Values[k], 'f', -1, 64)
-				}
-				v = strings.Join(keys, ", ")
-			}
+			v := ssFmtQuotas(q.Values)
 			if q.Error != "" {
 				v = "error: " + q.Error
 			}
@@ -1196,4 +1228,20 @@ func ssRenderDiscovery(w io.Writer, body []byte) error {
 		t.writeTo(w)
 	}
 	return nil
+}
+
+// ssFmtQuotas is quota values as k=v, sorted; "none" for none.
+func ssFmtQuotas(m map[string]float64) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		keys[i] = k + "=" + strconv.FormatFloat(m[k], 'f', -1, 64)
+	}
+	return strings.Join(keys, ", ")
 }

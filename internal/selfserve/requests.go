@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gregor-kafka/gregor/internal/operate"
 	"github.com/gregor-kafka/gregor/internal/store"
@@ -210,7 +211,7 @@ func (s *Service) Decide(ctx context.Context, a Actor, id int64, approve bool, c
 		if r.Kind == KindAccess || r.Kind == KindPartitions {
 			who = "the topic's owning team or the Kafka team"
 		}
-		return nil, operate.Errorf(operate.Forbidden, "a %s request is decided by %s", r.Kind, who)
+		return nil, operate.Errorf(operate.Forbidden, "%s request is decided by %s", article(r.Kind), who)
 	}
 	if r.State != store.RequestPending {
 		return nil, operate.Errorf(operate.Conflict, "request %d is %s, not pending", id, r.State)
@@ -317,7 +318,7 @@ func (s *Service) List(ctx context.Context, a Actor, scope string, f store.Reque
 		if err != nil {
 			return nil, 0, err
 		}
-		var out []RequestView
+		out := []RequestView{}
 		for _, r := range rs {
 			if ok, err := s.canDecide(ctx, a, r); err != nil {
 				return nil, 0, err
@@ -367,4 +368,12 @@ func (s *Service) Get(ctx context.Context, a Actor, id int64) (*RequestView, err
 	v := s.view(a, r)
 	v.CanDecide = can && r.State == store.RequestPending
 	return &v, nil
+}
+
+// article is "a topic", "an access".
+func article(kind string) string {
+	if kind != "" && strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
 }
