@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gregor-kafka/gregor/internal/selfserve"
 )
 
 // The self-service commands (docs/api.md, "Self-service"): teams, applications and their
@@ -361,25 +363,10 @@ func ssFixed(p string) func(string) string { return func(string) string { return
 
 // --- requests ---
 
-// ssSpec is a request's body as the API reads it (selfserve.Spec, with apply).
+// ssSpec is a request's body as the API reads it: the spec, and apply (admins).
 type ssSpec struct {
-	Kind              string            `json:"kind"`
-	Cluster           string            `json:"cluster"`
-	Application       string            `json:"application"`
-	Topic             string            `json:"topic,omitempty"`
-	Region            string            `json:"region,omitempty"`
-	Partitions        int32             `json:"partitions,omitempty"`
-	ReplicationFactor int16             `json:"replication_factor,omitempty"`
-	RetentionMs       int64             `json:"retention_ms,omitempty"`
-	BytesPerSec       int64             `json:"expected_bytes_per_sec,omitempty"`
-	Configs           map[string]string `json:"configs,omitempty"`
-	Access            string            `json:"access,omitempty"`
-	Group             string            `json:"group,omitempty"`
-	ProducerByteRate  int64             `json:"producer_byte_rate,omitempty"`
-	ConsumerByteRate  int64             `json:"consumer_byte_rate,omitempty"`
-	Count             int32             `json:"count,omitempty"`
-	Reason            string            `json:"reason,omitempty"`
-	Apply             bool              `json:"apply,omitempty"`
+	selfserve.Spec
+	Apply bool `json:"apply,omitempty"`
 }
 
 // ssReqFlags are the flags of every request kind.
@@ -398,7 +385,7 @@ func (r *ssReqFlags) spec(kind, topic string) (ssSpec, error) {
 	if strings.TrimSpace(r.app) == "" {
 		return ssSpec{}, errors.New("--application is required: the application the request is for")
 	}
-	return ssSpec{Kind: kind, Application: r.app, Topic: topic, Reason: r.reason, Apply: r.apply}, nil
+	return ssSpec{Spec: selfserve.Spec{Kind: kind, Application: r.app, Topic: topic, Reason: r.reason}, Apply: r.apply}, nil
 }
 
 func ssPostSpec(sp ssSpec) *ssRequest {
