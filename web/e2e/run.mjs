@@ -1038,6 +1038,79 @@ async function main() {
     await screenshot(page, 'security', 33);
   });
 
+  // ---- Self-service: a team through the API (teams are an admin's), then in the browser the
+  // admin, a member of it, creates an application and its credential, files a topic request,
+  // approves it in the approvals inbox and sees it applied.
+  await test('self-service: create an application, request a topic, approve it, see it applied', async () => {
+    const sfx = Date.now().toString(36);
+    const team = 'e2e-team';
+    const app = `e2e-app-${sfx}`;
+    const topic = `e2e-selfserve-${sfx}`;
+    const headers = { 'X-CSRF-Token': await csrf() };
+    const tr = await page.request.post(base + 'api/v1/teams', { headers, data: { name: team, description: 'the e2e team' } });
+    assert(tr.status() === 201 || tr.status() === 409, `create team: HTTP ${tr.status()} ${await tr.text()}`);
+    const mr = await page.request.put(base + `api/v1/teams/${team}/members/admin`, { headers });
+    assert(mr.ok(), `add admin to the team: HTTP ${mr.status()} ${await mr.text()}`);
+
+    await page.goto(base + 'applications');
+    await page.getByTestId('app-create-button').click();
+    await page.getByTestId('app-name').fill(app);
+    await page.getByTestId('app-team').selectOption(team);
+    await page.getByTestId('app-description').fill('made by the e2e test');
+    await page.getByTestId('app-create').click();
+    await page.waitForURL(new RegExp(`/applications/${app}$`));
+    await page.getByTestId('app-title').waitFor();
+
+    // A credential: the password is shown once, then gone from the page.
+    await page.getByTestId('rotate-demo').click();
+    const pw = (await page.getByTestId('secret-password').innerText()).trim();
+    assert(pw.length >= 20, `a password is shown (${pw.length} characters)`);
+    assert((await page.getByTestId('secret-warning').innerText()).includes('shown only once'), 'the shown-once warning');
+    // The dialog's opening transition ends before the screenshot.
+    await page.getByRole('dialog').evaluate((el) => Promise.all(el.ownerDocument.getAnimations().map((x) => x.finished)));
+    await screenshot(page, 'selfservice-secret');
+    await page.getByTestId('secret-close').click();
+    await page.getByTestId('secret-dialog').waitFor({ state: 'detached' });
+    assert(!(await page.content()).includes(pw), 'the password is no longer in the page');
+    await page.locator('[data-testid="credential-row"][data-cluster="demo"]').getByText('SCRAM-SHA-512').waitFor();
+
+    // A topic request from the application's page.
+    await page.getByTestId('ask-topic').click();
+    const form = page.getByTestId('request-form');
+    await form.getByTestId('req-topic').fill(topic);
+    await form.getByTestId('req-partitions').fill('3');
+    await form.getByTestId('req-reason').fill('e2e: a topic by request');
+    await form.getByTestId('req-submit').click();
+    const filed = page.getByTestId('request-filed');
+    await filed.waitFor();
+    const id = (await filed.innerText()).match(/#(\d+)/)?.[1];
+    assert(id, `request id in: ${await filed.innerText()}`);
+
+    await page.getByTestId('nav-requests').click();
+    await page.waitForURL(/\/requests/);
+    await page.locator(`[data-testid="request-row"][data-id="${id}"][data-state="pending"]`).waitFor();
+
+    // The admin approves it in the inbox; Gregor creates the topic on Kafka.
+    await page.getByTestId('nav-approvals').click();
+    await page.waitForURL(/\/approvals/);
+    const item = page.locator(`[data-testid="inbox-item"][data-id="${id}"]`);
+    await item.getByTestId('decide-comment').fill('approved by e2e');
+    await item.getByTestId('approve').click();
+    const done = page.locator(`[data-testid="decided"][data-id="${id}"]`);
+    await done.waitFor({ timeout: 60000 });
+    const state = await done.getAttribute('data-state');
+    assert(state === 'applied', `request ${id} is ${state}: ${await done.innerText()}`);
+    await screenshot(page, 'selfservice-approved');
+    const v = await apiGet(`/api/v1/requests/${id}`);
+    assert(v.state === 'applied' && v.decided_by === 'admin' && v.comment === 'approved by e2e', `request ${id}: ${JSON.stringify(v)}`);
+
+    // The application now owns the topic, and the requests list says applied.
+    await page.goto(base + `applications/${app}`);
+    await page.getByTestId('owned-topic').filter({ hasText: topic }).waitFor();
+    await page.goto(base + 'requests');
+    await page.locator(`[data-testid="request-row"][data-id="${id}"][data-state="applied"]`).waitFor();
+  });
+
   await test('logout goes back to the login page', async () => {
     await page.goto(base);
     await page.getByTestId('user-menu').click();
