@@ -139,6 +139,9 @@ func (s *Server) handleCreateApplication(w http.ResponseWriter, r *http.Request,
 
 func (s *Server) handleApplication(w http.ResponseWriter, r *http.Request, ctx context.Context, a selfserve.Actor) {
 	v, err := s.selfServe.Application(ctx, a, r.PathValue("app"))
+	if v != nil {
+		s.appRates(v)
+	}
 	s.answer(w, r, http.StatusOK, v, err)
 }
 

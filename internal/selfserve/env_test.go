@@ -47,6 +47,7 @@ type env struct {
 	hooks   *hookLog
 	notes   *selfserve.Notifier
 	cluster config.Cluster
+	fleet   *fleet.Cluster // collect again with fleet.Cycle
 }
 
 type syncBuf struct {
@@ -91,8 +92,13 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(kcl.Close)
-	fc := fleet.New(collect.Options{Client: kcl, Timeout: 10 * time.Second}, fleet.Options{})
+	urls := map[string]string{}
+	for _, n := range sc.Nodes {
+		urls[fmt.Sprint(n.ID)] = n.MetricsURL()
+	}
+	fc := fleet.New(collect.Options{Client: kcl, Timeout: 10 * time.Second, Metrics: &config.Metrics{URLs: urls, Timeout: 5 * time.Second}}, fleet.Options{})
 	fc.Cycle(ctx)
+	e.fleet = fc
 
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)

@@ -111,4 +111,23 @@ func TestSelfServiceQuota(t *testing.T) {
 	if achieved > 2*rate || sent == 0 {
 		t.Errorf("achieved %.0f B/s with a %d B/s quota", achieved, rate)
 	}
+
+	// The application's page shows its measured rate and throttle next to the quota, from
+	// the brokers' quota sensors (scraped by the next collection).
+	e.fleet.Cycle(ctx)
+	var view struct {
+		Rates []struct {
+			Cluster           string  `json:"cluster"`
+			Measured          bool    `json:"measured"`
+			ProduceBytes      float64 `json:"produce_bytes_per_sec"`
+			ProduceThrottleMs float64 `json:"produce_throttle_ms"`
+			ProducerByteRate  float64 `json:"producer_byte_rate"`
+		} `json:"rates"`
+	}
+	e.must(200, "ann", "GET", "/api/v1/applications/"+appA, nil, &view)
+	t.Logf("rates shown: %+v", view.Rates)
+	if len(view.Rates) != 1 || !view.Rates[0].Measured || view.Rates[0].ProduceBytes <= 0 || view.Rates[0].ProduceThrottleMs <= 0 ||
+		view.Rates[0].ProducerByteRate != rate {
+		t.Fatalf("application rates %+v", view.Rates)
+	}
 }

@@ -221,6 +221,22 @@ type AppView struct {
 	Topics      []store.TopicOwner `json:"topics"`
 	Grants      []store.Grant      `json:"grants"`
 	Quotas      []AppQuota         `json:"quotas"`
+	Rates       []AppRate          `json:"rates"` // filled by the API from the latest snapshots
+}
+
+// AppRate is an application's traffic on a cluster as Kafka's client quota sensors measure
+// it (the brokers' kafka_server_{produce,fetch}_{byte_rate,throttle_time}{user=...}, summed
+// over brokers; the throttle is the largest). Measured is false when no broker exposes the
+// sensors (they exist once any client quota is set).
+type AppRate struct {
+	Cluster             string  `json:"cluster"`
+	Measured            bool    `json:"measured"`
+	ProduceBytesPerSec  float64 `json:"produce_bytes_per_sec"`
+	FetchBytesPerSec    float64 `json:"fetch_bytes_per_sec"`
+	ProduceThrottleMs   float64 `json:"produce_throttle_ms"`
+	FetchThrottleMs     float64 `json:"fetch_throttle_ms"`
+	ProducerByteRateCap float64 `json:"producer_byte_rate,omitempty"` // the quota, when set
+	ConsumerByteRateCap float64 `json:"consumer_byte_rate,omitempty"`
 }
 
 // AppQuota is an application's client quotas on a cluster (Kafka's values), "" error when read.

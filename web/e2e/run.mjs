@@ -1067,7 +1067,7 @@ async function main() {
     assert(pw.length >= 20, `a password is shown (${pw.length} characters)`);
     assert((await page.getByTestId('secret-warning').innerText()).includes('shown only once'), 'the shown-once warning');
     // The dialog's opening transition ends before the screenshot.
-    await page.getByRole('dialog').evaluate((el) => Promise.all(el.ownerDocument.getAnimations().map((x) => x.finished)));
+    await page.getByRole('dialog').evaluate((el) => Promise.all(el.ownerDocument.getAnimations().map((x) => x.finished.catch(() => {}))));
     await screenshot(page, 'selfservice-secret');
     await page.getByTestId('secret-close').click();
     await page.getByTestId('secret-dialog').waitFor({ state: 'detached' });
