@@ -40,6 +40,8 @@ func isPublic(r *http.Request) bool {
 		return r.Method == http.MethodGet || r.Method == http.MethodHead
 	case "/api/v1/auth/login", "/api/v1/auth/logout":
 		return r.Method == http.MethodPost
+	case "/api/v1/auth/oidc", "/api/v1/auth/oidc/login", "/api/v1/auth/oidc/callback":
+		return r.Method == http.MethodGet
 	}
 	// Discovery authenticates the application itself (or a user) in its handler.
 	if strings.HasPrefix(r.URL.Path, "/api/v1/discovery/") {

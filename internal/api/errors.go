@@ -54,6 +54,7 @@ var authKinds = map[auth.Kind]Kind{
 	auth.Forbidden:    KindForbidden,
 	auth.NotFound:     KindNotFound,
 	auth.Conflict:     KindConflict,
+	auth.Unavailable:  KindUnavailable,
 }
 
 type envelope struct {

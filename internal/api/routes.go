@@ -61,6 +61,7 @@ func (s *Server) routes() http.Handler {
 	s.replicaRoutes(mux)
 	s.reassignRoutes(mux)
 	s.selfServeRoutes(mux) // issue 8
+	s.oidcRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(KindNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path))
 	})

@@ -51,6 +51,8 @@ type Options struct {
 	Audit store.Audit
 	// SelfServe runs teams, applications and requests (nil: those endpoints answer 503).
 	SelfServe *selfserve.Service
+	// OIDC is login through an OpenID Connect provider (nil: local users only).
+	OIDC *auth.OIDC
 }
 
 // Server serves the API.
@@ -72,6 +74,7 @@ type Server struct {
 	diag            Diagnostics
 	auditLog        store.Audit
 	selfServe       *selfserve.Service
+	oidc            *auth.OIDC
 }
 
 // New builds a server; it is not ready until SetReady.
@@ -83,7 +86,7 @@ func New(o Options) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{auth: o.Auth, users: o.Users, clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, metrics: o.Metrics, basePath: o.BasePath, log: o.Log, now: o.Now,
-		alerts: o.Alerts, receivers: o.Receivers, receiverConfigs: o.ReceiverConfigs, diag: o.Diagnostics, auditLog: o.Audit, selfServe: o.SelfServe}
+		alerts: o.Alerts, receivers: o.Receivers, receiverConfigs: o.ReceiverConfigs, diag: o.Diagnostics, auditLog: o.Audit, selfServe: o.SelfServe, oidc: o.OIDC}
 	for _, c := range o.Clusters {
 		s.byName[c.Name()] = c
 	}

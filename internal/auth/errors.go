@@ -12,6 +12,7 @@ const (
 	Forbidden
 	NotFound
 	Conflict
+	Unavailable // a service Gregor depends on (the login provider) cannot be reached
 )
 
 // Error is an error whose message is safe to show the user: it never contains a password,

@@ -23,12 +23,17 @@ func (s *Service) Login(ctx context.Context, name, password string) (cookie, csr
 	if err != nil {
 		return "", "", err
 	}
+	return s.startSession(ctx, u.Name)
+}
+
+// startSession starts a session for a user already authenticated.
+func (s *Service) startSession(ctx context.Context, user string) (cookie, csrf string, err error) {
 	now := s.o.Now()
 	// Housekeeping, best effort: a failure here must not stop anyone logging in.
 	_ = s.users.DeleteExpiredSessions(ctx, now)
 	cookie, csrf = randomString(), randomString()
 	err = s.users.CreateSession(ctx, store.Session{
-		Hash: digest(cookie), User: u.Name, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(s.o.SessionTTL),
+		Hash: digest(cookie), User: user, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(s.o.SessionTTL),
 	})
 	if err != nil {
 		return "", "", fmt.Errorf("auth: create session: %w", err)

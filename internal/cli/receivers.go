@@ -39,7 +39,7 @@ func receivers(cfg []config.Receiver, log *slog.Logger) ([]*notify.Receiver, err
 
 // secretsOf lists every configured secret, for the diagnostics bundle's scrubbing.
 func secretsOf(cfg *config.Config) []string {
-	s := []string{cfg.Store.DSN.Reveal()}
+	s := []string{cfg.Store.DSN.Reveal(), cfg.OIDC.ClientSecret.Reveal()}
 	for _, c := range cfg.Clusters {
 		if c.SASL != nil {
 			s = append(s, c.SASL.Password.Reveal())

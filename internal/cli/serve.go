@@ -197,7 +197,7 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(exp, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := api.New(api.Options{Auth: authn, Users: st, Series: st, Clusters: apiClusters, Log: log, BasePath: cfg.Server.BasePath,
-		Alerts: alerts, Receivers: rcvs, ReceiverConfigs: cfg.Alerting.Receivers, Audit: st, SelfServe: self,
+		Alerts: alerts, Receivers: rcvs, ReceiverConfigs: cfg.Alerting.Receivers, Audit: st, SelfServe: self, OIDC: oidcLogin(cfg, authn),
 		Diagnostics: api.Diagnostics{Version: version(), Config: cfg, Logs: logs.Bytes, Secrets: secretsOf(cfg)},
 		Metrics:     promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)})})
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
@@ -314,4 +314,12 @@ func targets(cfg *config.Config, clients []*kafka.Client) []selfserve.Target {
 		out = append(out, t)
 	}
 	return out
+}
+
+// oidcLogin is the OpenID Connect login of cfg, nil when not configured.
+func oidcLogin(cfg *config.Config, authn *auth.Service) *auth.OIDC {
+	if !cfg.OIDC.Enabled() {
+		return nil
+	}
+	return authn.NewOIDC(cfg.OIDC, nil)
 }

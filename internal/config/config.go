@@ -24,6 +24,7 @@ type Config struct {
 	Checks     Checks     `yaml:"checks"`
 	Alerting   Alerting   `yaml:"alerting"`
 	Audit      Audit      `yaml:"audit"`
+	OIDC       OIDC       `yaml:"oidc"`
 	Clusters   []Cluster  `yaml:"clusters"`
 }
 
@@ -216,6 +217,7 @@ func (c *Config) SetDefaults() {
 		c.History.MaxGroupPartitionSeries = 20000
 	}
 	c.Alerting.setDefaults()
+	c.OIDC.SetDefaults()
 	if c.Audit.Keep == 0 {
 		c.Audit.Keep = DefaultAuditKeep
 	}
@@ -268,6 +270,7 @@ func (c *Config) Validate() []error {
 	}
 	errs = append(errs, c.Checks.validate("checks")...)
 	errs = append(errs, c.Alerting.validate()...)
+	errs = append(errs, c.OIDC.validate()...)
 	if c.Audit.Keep < 24*time.Hour {
 		bad("audit.keep", "%s is too short (at least 24h)", c.Audit.Keep)
 	}

@@ -113,9 +113,15 @@ func TestBadConfigs(t *testing.T) {
 		want       string // the whole error text; FILE stands for the file's path
 	}{
 		{"unknown top-level key", "clusterz: []\n", nil,
-			"FILE:1: clusterz: unknown key (expected one of: alerting, audit, checks, clusters, collect, history, lag, log, prometheus, server, store)"},
+			"FILE:1: clusterz: unknown key (expected one of: alerting, audit, checks, clusters, collect, history, lag, log, oidc, prometheus, server, store)"},
 		{"unknown cluster key", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    bootstrp: [h:1]\n", nil,
 			"FILE:4: clusters[0].bootstrp: unknown key (expected one of: bootstrap, checks, client_id, clients, labels, metrics, name, regions, sasl, tls)"},
+		{"oidc without client", "oidc:\n  issuer: https://idp.example.com\n  redirect_url: https://g.example.com/api/v1/auth/oidc/callback\n", nil,
+			"FILE: oidc.client_id: required"},
+		{"oidc bad role", "oidc:\n  issuer: https://idp.example.com\n  client_id: g\n  redirect_url: https://g.example.com/cb\n  roles: {root: [x]}\n", nil,
+			`FILE: oidc.roles: "root" is not one of viewer, operator, admin`},
+		{"oidc no redirect", "oidc:\n  issuer: idp\n  client_id: g\n", nil,
+			"FILE: oidc.issuer: \"idp\" is not an http(s) URL\nFILE: oidc.redirect_url: required: Gregor's callback URL as the browser reaches it, e.g. https://gregor.example.com/api/v1/auth/oidc/callback"},
 		{"region broker twice", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    regions:\n      - {name: east, brokers: [1, 2]}\n      - {name: west, brokers: [2]}\n", nil,
 			`FILE: clusters[0].regions[1].brokers: broker 2 is already in region "east" (a broker is in one region at most)`},
 		{"region without brokers", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    regions:\n      - {name: east}\n", nil,

@@ -117,6 +117,13 @@ func (c *Config) resolveSecrets(environ []string) []error {
 			}
 		}
 	}
+	if c.OIDC.Enabled() {
+		var err error
+		c.OIDC.ClientSecret, err = readSecret(environ, "oidc.client_secret_env", c.OIDC.ClientSecretEnv, "oidc.client_secret_file", c.OIDC.ClientSecretFile)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
 	for i := range c.Clusters {
 		s := c.Clusters[i].SASL
 		if s == nil {

@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 
 	"golang.org/x/crypto/bcrypt"
@@ -350,4 +352,25 @@ func (s *Service) SetOwner(ctx context.Context, a Actor, cluster, topic, app, re
 // Owners lists the topic owners of a cluster.
 func (s *Service) Owners(ctx context.Context, cluster string) ([]store.TopicOwner, error) {
 	return s.st.ListTopicOwners(ctx, cluster)
+}
+
+// SyncTeams sets a user's membership of the teams the login provider decides (managed): in
+// those of teams, out of the others. A managed team that does not exist yet is created.
+func (s *Service) SyncTeams(ctx context.Context, user string, teams, managed []string) error {
+	for _, t := range managed {
+		in := slices.Contains(teams, t)
+		err := s.st.SetMember(ctx, t, user, in)
+		if errors.Is(err, store.ErrNotFound) && in {
+			err = s.st.CreateTeam(ctx, store.Team{Name: t, Description: "from the login provider's groups", CreatedAt: s.now().UTC()})
+			if err == nil || errors.Is(err, store.ErrExists) {
+				err = s.st.SetMember(ctx, t, user, true)
+			}
+		} else if errors.Is(err, store.ErrNotFound) {
+			err = nil
+		}
+		if err != nil {
+			return fmt.Errorf("self-service: team %s of %s: %w", t, user, err)
+		}
+	}
+	return nil
 }

@@ -63,6 +63,17 @@ export async function login(user: string, password: string): Promise<Session> {
   return s;
 }
 
+/** Whether the login page offers an OpenID Connect provider (public). */
+export interface OIDCInfo {
+  enabled: boolean;
+  name?: string;
+  login_url?: string;
+}
+
+export function oidcInfo(): Promise<OIDCInfo> {
+  return request<OIDCInfo>('/api/v1/auth/oidc', { quiet401: true });
+}
+
 export async function me(): Promise<Session> {
   const s = await request<Session>('/api/v1/auth/me', { quiet401: true });
   setCsrfToken(s.csrf_token);

@@ -1,6 +1,7 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertTriangle, IconLock } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { Alert, Button, Center, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconAlertTriangle, IconKey, IconLock } from '@tabler/icons-react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { oidcInfo, type OIDCInfo } from '../api/endpoints';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth';
 import { errorMessage } from '../components/States';
@@ -11,7 +12,12 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [user, setUser] = useState('admin');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // A failed single sign-on comes back here with ?error=.
+  const [error, setError] = useState<string | null>(search.get('error'));
+  const [sso, setSso] = useState<OIDCInfo | null>(null);
+  useEffect(() => {
+    oidcInfo().then(setSso, () => setSso(null));
+  }, []);
   const [busy, setBusy] = useState(false);
   const next = search.get('next');
   const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -76,6 +82,14 @@ export function LoginPage() {
             <Button type="submit" loading={busy} leftSection={<IconLock size={16} />} fullWidth>
               Sign in
             </Button>
+            {sso?.enabled && sso.login_url && (
+              <>
+                <Divider label="or" labelPosition="center" />
+                <Button component="a" href={sso.login_url} variant="default" leftSection={<IconKey size={16} />} fullWidth data-testid="sso-login">
+                  Sign in with {sso.name ?? 'SSO'}
+                </Button>
+              </>
+            )}
           </Stack>
         </form>
       </Paper>
