@@ -1081,6 +1081,7 @@ func ssRenderApplication(w io.Writer, body []byte) error {
 			Values  map[string]float64 `json:"values"`
 			Error   string             `json:"error"`
 		} `json:"quotas"`
+		Rates []selfserve.AppRate `json:"rates"`
 	}
 	if err := decodeBody(body, &a); err != nil {
 		return err
@@ -1130,6 +1131,28 @@ func ssRenderApplication(w io.Writer, body []byte) error {
 				v = "error: " + q.Error
 			}
 			t.row(q.Cluster, v)
+		}
+		t.writeTo(w)
+	}
+	if len(a.Rates) > 0 {
+		fmt.Fprintln(w, "\nTraffic (Kafka's quota sensors, now):")
+		t := newClientTable("CLUSTER", "PRODUCE", "FETCH", "THROTTLED")
+		of := func(rate, quota float64) string {
+			if quota > 0 {
+				return fmt.Sprintf("%s of %s (%.0f%%)", fmtByteRate(rate), fmtByteRate(quota), 100*rate/quota)
+			}
+			return fmtByteRate(rate)
+		}
+		for _, r := range a.Rates {
+			if !r.Measured {
+				t.row(r.Cluster, "not measured", "-", "-")
+				continue
+			}
+			th := "no"
+			if ms := max(r.ProduceThrottleMs, r.FetchThrottleMs); ms > 0 {
+				th = fmt.Sprintf("yes, %.0f ms", ms)
+			}
+			t.row(r.Cluster, of(r.ProduceBytesPerSec, r.ProducerByteRateCap), of(r.FetchBytesPerSec, r.ConsumerByteRateCap), th)
 		}
 		t.writeTo(w)
 	}

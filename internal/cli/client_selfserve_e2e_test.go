@@ -263,6 +263,9 @@ func TestSelfServeCLIRealCluster(t *testing.T) {
 		out, _, _ := ssRunAs(t, p.URL, "ann", ssUserPassword, "application", "show", appA)
 		return strings.Contains(clean(out), "secure consumer_byte_rate=2000000, producer_byte_rate=1000000")
 	})
+	// Its traffic next to the quota comes from the brokers' quota sensors; this server does
+	// not scrape broker metrics, so it says so (the measured case: selfserve's quota test).
+	has(run("ann", 0, "application", "show", appA), "Traffic (Kafka's quota sensors, now):", "secure not measured")
 	has(run("ann", 0, "discovery", appA), fmt.Sprintf("Application %q connects to 1 cluster(s).", appA), "SASL username: "+appA,
 		"Security protocol: SASL_PLAINTEXT", topic+" owner,produce -")
 	has(run("bob", 4, "discovery", appA), "only the application itself")
