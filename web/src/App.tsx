@@ -4,6 +4,7 @@ import { AlertsPage } from './pages/Alerts';
 import { ApplicationPage } from './pages/Application';
 import { ApplicationsPage } from './pages/Applications';
 import { ApprovalsPage } from './pages/Approvals';
+import { TeamsPage } from './pages/Teams';
 import { RequestsPage } from './pages/Requests';
 import { AuditPage } from './pages/Audit';
 import { Layout } from './components/Layout';
@@ -46,6 +47,7 @@ export function App() {
           <Route path="applications/:app" element={<ApplicationPage />} />
           <Route path="requests" element={<RequestsPage />} />
           <Route path="approvals" element={<ApprovalsPage />} />
+          <Route path="teams" element={<TeamsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

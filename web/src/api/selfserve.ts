@@ -70,6 +70,53 @@ export interface AppView extends Application {
   topics: TopicOwner[] | null;
   grants: Grant[] | null;
   quotas: AppQuota[] | null;
+  /** Measured traffic per cluster of its quotas (internal/api/app_rates.go); absent from older servers. */
+  rates?: AppRate[] | null;
+}
+
+/**
+ * An application's traffic on a cluster as Kafka's client quota sensors measure it (summed over
+ * brokers; the throttle is the largest). measured is false when no broker exposes the sensors.
+ */
+export interface AppRate {
+  cluster: string;
+  measured: boolean;
+  produce_bytes_per_sec: number;
+  fetch_bytes_per_sec: number;
+  produce_throttle_ms: number;
+  fetch_throttle_ms: number;
+  /** The quota, when set. */
+  producer_byte_rate?: number;
+  consumer_byte_rate?: number;
+}
+
+/** What an application needs to connect (GET /api/v1/discovery/{app}): never a password. */
+export interface Discovery {
+  application: string;
+  clusters: DiscoveryCluster[] | null;
+}
+
+export interface DiscoveryCluster {
+  cluster: string;
+  bootstrap_servers: string[] | null;
+  security_protocol: string;
+  sasl_mechanism: string;
+  sasl_username: string;
+  topics: DiscoveryTopic[] | null;
+}
+
+export interface DiscoveryTopic {
+  topic: string;
+  /** owner, produce, consume */
+  access: string[] | null;
+  group?: string;
+}
+
+/** A Gregor user (GET /api/v1/users, admins). */
+export interface GregorUser {
+  name: string;
+  role: string;
+  created_at: string;
 }
 
 /** A credential with its password: in the answer to create/rotate only, never again. */
@@ -148,11 +195,16 @@ export interface RequestFilter {
 export const selfserve = {
   teams: (signal?: AbortSignal) => request<{ teams: Team[] | null }>('/api/v1/teams', { signal }).then((r) => r.teams ?? []),
   createTeam: (name: string, description = '') => request<Team>('/api/v1/teams', { method: 'POST', body: { name, description } }),
+  deleteTeam: (team: string) => request<{ deleted: string }>(`/api/v1/teams/${enc(team)}`, { method: 'DELETE' }),
+  setMember: (team: string, user: string, member: boolean) =>
+    request<{ team: string; user: string; member: boolean }>(`/api/v1/teams/${enc(team)}/members/${enc(user)}`, { method: member ? 'PUT' : 'DELETE' }),
+  users: (signal?: AbortSignal) => request<{ users: GregorUser[] | null }>('/api/v1/users', { signal }).then((r) => r.users ?? []),
   applications: (signal?: AbortSignal) =>
     request<ApplicationsResponse>('/api/v1/applications', { signal }).then((r) => ({ applications: r.applications ?? [], teams: r.teams ?? [] })),
   createApplication: (a: { name: string; team: string; description: string }) => request<Application>('/api/v1/applications', { method: 'POST', body: a }),
   application: (app: string, signal?: AbortSignal) => request<AppView>(`/api/v1/applications/${enc(app)}`, { signal }),
   deleteApplication: (app: string) => request<{ deleted: string }>(`/api/v1/applications/${enc(app)}`, { method: 'DELETE' }),
+  discovery: (app: string, signal?: AbortSignal) => request<Discovery>(`/api/v1/discovery/${enc(app)}`, { signal }),
   rotate: (app: string, cluster: string) => request<Secret>(`/api/v1/applications/${enc(app)}/credentials/${enc(cluster)}`, { method: 'POST' }),
   requests: (f: RequestFilter, signal?: AbortSignal) =>
     request<{ requests: RequestView[] | null; total: number }>(`/api/v1/requests${qs({ ...f })}`, { signal }).then((r) => ({ requests: r.requests ?? [], total: r.total ?? 0 })),

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AppView, Secret } from '../api/selfserve';
+import type { AppView, Discovery, Secret } from '../api/selfserve';
 import { calls, mockApi, Status, type MockRequest } from '../test/mockApi';
 import { appRow, clusters, me, req, renderRoutes } from '../test/selfserve';
 import { ApplicationPage } from './Application';
@@ -36,7 +36,28 @@ function backend(role = 'viewer', over: Record<string, unknown> = {}) {
     ...over,
   });
 }
-const at = () => renderRoutes({ '/applications/:app': <ApplicationPage /> }, '/applications/app-a');
+const at = () => renderRoutes({ '/applications/:app': <ApplicationPage />, '/applications': <div data-testid="apps-list-page" /> }, '/applications/app-a');
+
+const withRates = (rates: AppView['rates'], quotas: AppView['quotas'] = [{ cluster: 'prod', values: { producer_byte_rate: 65536, consumer_byte_rate: 131072 } }]) => ({
+  '/api/v1/applications/app-a': { ...view, quotas, rates },
+});
+
+const discovery: Discovery = {
+  application: 'app-a',
+  clusters: [
+    {
+      cluster: 'prod',
+      bootstrap_servers: ['k1:9093', 'k2:9093'],
+      security_protocol: 'SASL_SSL',
+      sasl_mechanism: 'SCRAM-SHA-512',
+      sasl_username: 'app-a',
+      topics: [
+        { topic: 'orders', access: ['owner', 'produce'] },
+        { topic: 'payments', access: ['consume'], group: 'app-a-readers' },
+      ],
+    },
+  ],
+};
 
 describe('ApplicationPage', () => {
   it('shows team, credentials (no password), owned topics with region, grants and quotas', async () => {
@@ -122,5 +143,86 @@ describe('ApplicationPage', () => {
     backend('viewer', { '/api/v1/applications/app-a': new Status(404, { error: { code: 'not_found', message: 'application app-a: not found' } }) });
     at();
     expect(await screen.findByTestId('api-error')).toHaveTextContent('application app-a: not found');
+  });
+
+  it('shows the measured rates next to the quotas, with a progress bar and a throttled badge', async () => {
+    backend('viewer', withRates([{ cluster: 'prod', measured: true, produce_bytes_per_sec: 10752, fetch_bytes_per_sec: 2048, produce_throttle_ms: 1300, fetch_throttle_ms: 0, producer_byte_rate: 65536, consumer_byte_rate: 131072 }]));
+    at();
+    const row = await screen.findByTestId('app-quota-row');
+    const produce = within(row).getByTestId('rate-produce');
+    expect(within(produce).getByTestId('rate-produce-text')).toHaveTextContent('10.5 KiB/s of 64 KiB/s quota');
+    expect(within(produce).getByTestId('rate-throttled')).toHaveTextContent('throttled (1.3 s)');
+    expect(within(produce).getByTestId('rate-produce-bar')).toBeInTheDocument();
+    const consume = within(row).getByTestId('rate-consume');
+    expect(within(consume).getByTestId('rate-consume-text')).toHaveTextContent('2 KiB/s of 128 KiB/s quota');
+    expect(within(consume).queryByTestId('rate-throttled')).toBeNull();
+    expect(screen.getByTestId('app-throttled')).toHaveTextContent('Throttled on prod');
+    expect(screen.queryByTestId('rate-not-measured')).toBeNull();
+  });
+
+  it('says "not measured" when the brokers expose no quota sensors', async () => {
+    backend('viewer', withRates([{ cluster: 'prod', measured: false, produce_bytes_per_sec: 0, fetch_bytes_per_sec: 0, produce_throttle_ms: 0, fetch_throttle_ms: 0, producer_byte_rate: 65536 }], [{ cluster: 'prod', values: { producer_byte_rate: 65536 } }]));
+    at();
+    const row = await screen.findByTestId('app-quota-row');
+    expect(within(row).getAllByTestId('rate-not-measured')).toHaveLength(2);
+    expect(within(row).getByTestId('rate-produce')).toHaveTextContent('64 KiB/s quota');
+    expect(within(row).getByTestId('rate-consume')).toHaveTextContent('no quota');
+    expect(screen.queryByTestId('rate-throttled')).toBeNull();
+    expect(screen.queryByTestId('app-throttled')).toBeNull();
+    expect(row.textContent).not.toContain(' of ');
+  });
+
+  it('deletes the application only once its name is retyped, saying its credentials and ACLs go', async () => {
+    const fetch = backend('viewer', { 'DELETE /api/v1/applications/app-a': { deleted: 'app-a' } });
+    at();
+    await userEvent.click(await screen.findByTestId('app-delete'));
+    const dialog = await screen.findByTestId('app-delete-dialog');
+    expect(within(dialog).getByTestId('app-delete-warning')).toHaveTextContent('credentials (SCRAM users) and ACLs are removed from every cluster');
+    const confirm = within(dialog).getByTestId('app-delete-confirm');
+    expect(confirm).toBeDisabled();
+    await userEvent.type(within(dialog).getByTestId('app-delete-confirm-name'), 'app-');
+    expect(confirm).toBeDisabled();
+    expect(calls(fetch).some((c) => c.method === 'DELETE')).toBe(false);
+    await userEvent.type(within(dialog).getByTestId('app-delete-confirm-name'), 'a');
+    expect(confirm).toBeEnabled();
+    await userEvent.click(confirm);
+    expect(await screen.findByTestId('apps-list-page')).toBeInTheDocument();
+    expect(calls(fetch).filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual(['/api/v1/applications/app-a']);
+  });
+
+  it('shows why the application could not be deleted', async () => {
+    backend('viewer', { 'DELETE /api/v1/applications/app-a': new Status(503, { error: { code: 'unavailable', message: 'cluster "prod" is unreachable' } }) });
+    at();
+    await userEvent.click(await screen.findByTestId('app-delete'));
+    await userEvent.type(await screen.findByTestId('app-delete-confirm-name'), 'app-a');
+    await userEvent.click(screen.getByTestId('app-delete-confirm'));
+    expect(await screen.findByTestId('app-delete-error')).toHaveTextContent('cluster "prod" is unreachable');
+    expect(screen.queryByTestId('apps-list-page')).toBeNull();
+  });
+
+  it('shows discovery with a client properties snippet that has a placeholder, never a password', async () => {
+    backend('viewer', { '/api/v1/discovery/app-a': discovery });
+    at();
+    const card = await screen.findByTestId('discovery-cluster');
+    expect(within(card).getByTestId('discovery-bootstrap')).toHaveTextContent('k1:9093,k2:9093');
+    expect(within(card).getByTestId('discovery-username')).toHaveTextContent('app-a');
+    expect(within(card).getAllByTestId('discovery-topic').map((r) => r.textContent)).toEqual(['ordersownerproduce', 'paymentsconsumeapp-a-readers']);
+    const snippet = within(card).getByTestId('discovery-snippet').textContent!;
+    expect(snippet).toContain('bootstrap.servers=k1:9093,k2:9093');
+    expect(snippet).toContain('security.protocol=SASL_SSL');
+    expect(snippet).toContain('sasl.mechanism=SCRAM-SHA-512');
+    expect(snippet).toContain('sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="app-a" password="<password>";');
+    expect(snippet.match(/password="([^"]*)"/)![1]).toBe('<password>');
+    expect(within(card).getByTestId('discovery-copy')).toBeInTheDocument();
+    expect(document.body.textContent).not.toContain(PASSWORD);
+  });
+
+  it('someone outside the team without the Kafka role sees neither discovery nor delete', async () => {
+    const fetch = backend('viewer', { '/api/v1/applications': { applications: [appRow('app-a', 'team-a', false)], teams: ['team-b'] } });
+    at();
+    expect(await screen.findByTestId('not-my-app')).toBeInTheDocument();
+    expect(screen.queryByTestId('app-delete')).toBeNull();
+    expect(screen.queryByTestId('discovery')).toBeNull();
+    expect(calls(fetch).some((c) => c.path.startsWith('/api/v1/discovery'))).toBe(false);
   });
 });

@@ -5,12 +5,13 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/endpoints';
 import { selfserve, type Credential, type RequestKind, type RequestView, type Secret } from '../api/selfserve';
-import { useIsAdmin } from '../auth';
+import { useCanOperate, useIsAdmin } from '../auth';
+import { DeleteApplication, DiscoverySection, RateCell } from '../components/AppDetails';
 import { OpError } from '../components/Ops';
 import { Meta, PageHeader, Section } from '../components/Page';
 import { NewRequestForm, RequestStateBadge } from '../components/SelfServe';
 import { Empty, ErrorAlert, Loading } from '../components/States';
-import { formatAgo, formatBytesRate } from '../lib/format';
+import { formatAgo } from '../lib/format';
 import { useApplications } from './Applications';
 
 /** The password of a new or rotated credential, shown once: closing the dialog forgets it. */
@@ -162,11 +163,10 @@ function Credentials({ app, credentials, manage }: { app: string; credentials: C
   );
 }
 
-const rate = (v: number | undefined) => (v === undefined ? <Text span c="dimmed" size="sm">none</Text> : formatBytesRate(v));
-
 export function ApplicationPage() {
   const { app = '' } = useParams();
   const admin = useIsAdmin();
+  const operate = useCanOperate();
   const q = useQuery({ queryKey: ['application', app], queryFn: ({ signal }) => selfserve.application(app, signal) });
   const apps = useApplications();
   const [asking, setAsking] = useState<RequestKind | null>(null);
@@ -184,6 +184,8 @@ export function ApplicationPage() {
   const topics = a.topics ?? [];
   const grants = a.grants ?? [];
   const quotas = a.quotas ?? [];
+  const rates = new Map((a.rates ?? []).map((r) => [r.cluster, r]));
+  const throttled = (a.rates ?? []).filter((r) => r.produce_throttle_ms > 0 || r.fetch_throttle_ms > 0).map((r) => r.cluster);
   return (
     <>
       <PageHeader
@@ -213,6 +215,7 @@ export function ApplicationPage() {
               <Button size="xs" variant="default" onClick={() => setAsking('quota')} data-testid="ask-quota">
                 Request a quota
               </Button>
+              <DeleteApplication app={a.name} />
             </Group>
           ) : undefined
         }
@@ -308,7 +311,12 @@ export function ApplicationPage() {
           )}
         </Paper>
       </Section>
-      <Section title="Quotas">
+      <Section title="Quotas and traffic">
+        {throttled.length > 0 && (
+          <Alert color="red" icon={<IconAlertTriangle size={18} />} title={`Throttled on ${throttled.join(', ')}`} data-testid="app-throttled">
+            {a.name} is at its quota: Kafka delays its requests. Lower its traffic or request a larger quota.
+          </Alert>
+        )}
         <Paper withBorder radius="md" p={0}>
           {quotas.length === 0 ? (
             <Empty h={80}>No clusters with a credential, topic or grant yet.</Empty>
@@ -317,8 +325,8 @@ export function ApplicationPage() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Cluster</Table.Th>
-                  <Table.Th>Producer byte rate</Table.Th>
-                  <Table.Th>Consumer byte rate</Table.Th>
+                  <Table.Th>Produce (measured of quota)</Table.Th>
+                  <Table.Th>Consume (measured of quota)</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -331,8 +339,12 @@ export function ApplicationPage() {
                       </Table.Td>
                     ) : (
                       <>
-                        <Table.Td>{rate(x.values?.producer_byte_rate)}</Table.Td>
-                        <Table.Td>{rate(x.values?.consumer_byte_rate)}</Table.Td>
+                        <Table.Td>
+                          <RateCell rate={rates.get(x.cluster)} dir="produce" quota={x.values?.producer_byte_rate} />
+                        </Table.Td>
+                        <Table.Td>
+                          <RateCell rate={rates.get(x.cluster)} dir="consume" quota={x.values?.consumer_byte_rate} />
+                        </Table.Td>
                       </>
                     )}
                   </Table.Tr>
@@ -342,6 +354,7 @@ export function ApplicationPage() {
           )}
         </Paper>
       </Section>
+      {(manage || operate) && <DiscoverySection app={a.name} />}
       <Modal opened={!!asking} onClose={() => setAsking(null)} title={`New request for ${a.name}`} size="lg">
         {asking && (
           <NewRequestForm

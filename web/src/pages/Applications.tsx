@@ -90,7 +90,11 @@ export function ApplicationsPage() {
         {teams.length === 0 && <NoTeams admin={admin} />}
         {admin && teamChoices.length === 0 && allTeams.isSuccess && (
           <Text size="sm" c="dimmed" data-testid="no-teams-admin">
-            There are no teams yet: create one (POST /api/v1/teams) before applications.
+            There are no teams yet:{' '}
+            <Anchor component={Link} to="/teams" size="sm">
+              create one
+            </Anchor>{' '}
+            before applications.
           </Text>
         )}
         {creating && mayCreate && <CreateApplicationForm teams={teamChoices} onDone={(name) => navigate(`/applications/${encodeURIComponent(name)}`)} />}
