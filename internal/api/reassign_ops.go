@@ -62,7 +62,9 @@ func (s *Server) handleReassignPlan() http.HandlerFunc {
 			}
 			ctx, cancel := context.WithTimeout(r.Context(), rsgOpTimeout)
 			defer cancel()
-			body.Regions = s.regionsOf(ctx, cluster)
+			if body.Regions, err = s.regionsOf(ctx, cluster); err != nil {
+				return nil, err
+			}
 			return operate.PlanReassignment(ctx, c.Client().Admin, body)
 		}()
 		s.audit(r, cluster, "reassign.plan", body.Mode, true, body, plan, err)
@@ -93,7 +95,11 @@ func (s *Server) handleReassignStart() http.HandlerFunc {
 			defer st.mu.Unlock()
 			ctx, cancel := context.WithTimeout(r.Context(), rsgOpTimeout)
 			defer cancel()
-			body.Regions = s.regionsOf(ctx, cluster)
+			regions, err := s.regionsOf(ctx, cluster)
+			if err != nil {
+				return nil, err
+			}
+			body.Regions = regions
 			re, err := operate.StartReassignment(ctx, c.Client().Admin, body)
 			if err == nil && !re.DryRun {
 				st.last = re
@@ -179,14 +185,19 @@ func (s *Server) rsgEnd(action string, do func(context.Context, *kadm.Client, *o
 }
 
 // regionsOf are the topics of a cluster placed in self-service regions: reassignment plans
-// keep their replicas there.
-func (s *Server) regionsOf(ctx context.Context, cluster string) map[string]operate.Region {
+// and added partitions keep their replicas there. When they cannot be read the operation is
+// refused rather than done unconfined.
+func (s *Server) regionsOf(ctx context.Context, cluster string) (map[string]operate.Region, error) {
 	if s.selfServe == nil {
-		return nil
+		return nil, nil
+	}
+	ps, err := s.selfServe.Placements(ctx, cluster)
+	if err != nil {
+		return nil, errorf(KindUnavailable, "reading the topics' regions failed, so Gregor cannot keep them in place: "+err.Error())
 	}
 	out := map[string]operate.Region{}
-	for topic, p := range s.selfServe.Placements(ctx, cluster) {
+	for topic, p := range ps {
 		out[topic] = operate.Region{Name: p.Region, Brokers: p.Brokers}
 	}
-	return out
+	return out, nil
 }

@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/gregor-kafka/gregor/internal/operate"
 	"github.com/gregor-kafka/gregor/internal/selfserve"
 	"github.com/gregor-kafka/gregor/internal/store"
 )
@@ -285,6 +287,11 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request, ctx con
 	app := r.PathValue("app")
 	if name, pw, ok := r.BasicAuth(); ok && name == app {
 		if err := s.selfServe.AuthenticateApp(ctx, app, pw); err != nil {
+			var oe *operate.Error
+			if !errors.As(err, &oe) {
+				s.writeError(w, r, err) // the store failed: not the caller's fault
+				return
+			}
 			w.Header().Set("WWW-Authenticate", `Basic realm="gregor discovery"`)
 			s.writeError(w, r, errorf(KindUnauthorized, "wrong application name or password"))
 			return

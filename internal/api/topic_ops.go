@@ -110,7 +110,15 @@ func (s *Server) handleDeleteTopic() http.HandlerFunc {
 		var res any
 		if err == nil {
 			res, err = s.topicOp(r, func(ctx context.Context, cl *kafka.Client, snap *snapshot.Snapshot) (any, error) {
-				return operate.DeleteTopic(ctx, cl, topic, snap, dry)
+				plan, err := operate.DeleteTopic(ctx, cl, topic, snap, dry)
+				if err == nil && !dry && s.selfServe != nil {
+					// Its owner, grants and their topic ACLs go too: a topic created later under
+					// the name starts with none.
+					if ferr := s.selfServe.ForgetTopic(ctx, r.PathValue("cluster"), topic); ferr != nil {
+						plan.Warnings = append(plan.Warnings, "deleted, but forgetting its owner and access grants failed: "+ferr.Error())
+					}
+				}
+				return plan, err
 			})
 		}
 		req := map[string]any{"topic": topic, "confirm": confirm, "dry_run": dry}
@@ -138,7 +146,12 @@ func (s *Server) handleAddPartitions() http.HandlerFunc {
 		var res any
 		if err == nil {
 			res, err = s.topicOp(r, func(ctx context.Context, cl *kafka.Client, _ *snapshot.Snapshot) (any, error) {
-				return operate.AddPartitions(ctx, cl, topic, body.Count, body.DryRun)
+				regions, err := s.regionsOf(ctx, r.PathValue("cluster"))
+				if err != nil {
+					return nil, err
+				}
+				// A topic placed in a region grows there.
+				return operate.AddPartitionsOn(ctx, cl, topic, body.Count, regions[topic].Brokers, body.DryRun)
 			})
 		}
 		s.finishTopicOp(w, r, "topic.add_partitions", topic, body.DryRun, body, res, err, http.StatusOK)

@@ -476,7 +476,7 @@ func ssSetupRequestAccess(fs *flag.FlagSet) func([]string, map[string]bool) (*ss
 	var group string
 	fs.BoolVar(&produce, "produce", false, "ask to write to the topic")
 	fs.BoolVar(&consume, "consume", false, "ask to read the topic")
-	fs.StringVar(&group, "group", "", "with --consume: the consumer group (a prefix when it ends in '*'; default: groups starting with the application's name)")
+	fs.StringVar(&group, "group", "", "with --consume: the consumer group (a prefix when it ends in '*'; default: the application's own groups, named \"<application>.\" and more; others need the Kafka team)")
 	return func(pos []string, given map[string]bool) (*ssRequest, error) {
 		sp, err := rf.spec("access", pos[0])
 		if err != nil {

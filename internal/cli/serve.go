@@ -178,7 +178,11 @@ func run(ctx context.Context, cfg *config.Config, withDemo bool, demoTopics int,
 				Placements: func() map[string]analyze.Placement {
 					pctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 					defer cancel()
-					return self.Placements(pctx, cc.Name)
+					ps, err := self.Placements(pctx, cc.Name)
+					if err != nil { // the check says nothing this cycle
+						log.Warn("reading the topics' regions failed", "cluster", cc.Name, "err", err)
+					}
+					return ps
 				},
 				OnAnalysis: func(s *snapshot.Snapshot, r *analyze.Result) {
 					rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -306,6 +310,9 @@ func targets(cfg *config.Config, clients []*kafka.Client) []selfserve.Target {
 	for i := range cfg.Clusters {
 		cc := &cfg.Clusters[i]
 		t := selfserve.Target{Name: cc.Name, Regions: cc.Regions, Clients: config.ClientsOf(cc)}
+		if cc.SASL != nil {
+			t.AdminUser = cc.SASL.Username
+		}
 		for _, c := range clients {
 			if c.Name == cc.Name {
 				t.Client = c

@@ -613,7 +613,7 @@ func StartReassignment(ctx context.Context, adm *kadm.Client, req ReassignStartR
 		return nil, Errorf(Invalid, "nothing to move: every partition already has the replicas asked for")
 	}
 	r := &Reassignment{Started: time.Now().UTC(), DryRun: req.DryRun, Plan: plan, Throttle: rsgThrottle(plan, req.ThrottleBytesPerSec)}
-	if r.Throttle.Kept, err = rsgRead(ctx, adm, r.Throttle.Brokers, rsgKeys(r.Throttle)); err != nil {
+	if r.Throttle.Kept, err = rsgRead(ctx, adm, r.Throttle.Brokers, rsgKeys(r.Throttle), true); err != nil {
 		return nil, err
 	}
 	rsgKeep(&r.Throttle)
@@ -780,16 +780,21 @@ func RemoveThrottle(ctx context.Context, adm *kadm.Client, brokers []int32, topi
 	return nil
 }
 
-// rsgRead reads the dynamic throttle configs of brokers and topics.
-func rsgRead(ctx context.Context, adm *kadm.Client, brokers []int32, topics []string) (ThrottleConfigs, error) {
+// rsgRead reads the dynamic throttle configs of brokers and topics. Strict (before a start,
+// to keep what is set) fails when one cannot be read; otherwise (a progress look) a broker
+// or topic that cannot be described is left out, so a broker gone since does not stop it.
+func rsgRead(ctx context.Context, adm *kadm.Client, brokers []int32, topics []string, strict bool) (ThrottleConfigs, error) {
 	out := ThrottleConfigs{Brokers: map[int32]map[string]string{}, Topics: map[string]map[string]string{}}
 	if len(brokers) > 0 {
 		rcs, err := adm.DescribeBrokerConfigs(ctx, brokers...)
-		if err != nil {
+		if err != nil && (strict || len(rcs) == 0) {
 			return out, Explain("describing broker configs", err)
 		}
 		for _, rc := range rcs {
 			if rc.Err != nil {
+				if !strict {
+					continue
+				}
 				return out, Explain("describing the configs of broker "+rc.Name, rc.Err)
 			}
 			id, _ := strconv.Atoi(rc.Name)
@@ -806,6 +811,9 @@ func rsgRead(ctx context.Context, adm *kadm.Client, brokers []int32, topics []st
 			return out, Explain("describing topic configs", err)
 		}
 		for _, rc := range rcs {
+			if rc.Err != nil && strict {
+				return out, Explain("describing the configs of topic "+strconv.Quote(rc.Name), rc.Err)
+			}
 			for _, c := range rc.Configs {
 				if (c.Key == ThrottleLeaderReplicas || c.Key == ThrottleFollowerReplicas) && rsgDynamic(c) && c.MaybeValue() != "" {
 					rsgPut(out.Topics, rc.Name, c.Key, c.MaybeValue())
@@ -997,7 +1005,7 @@ func Progress(ctx context.Context, adm *kadm.Client, last *Reassignment, removeW
 			pr.PartitionsDone++
 		}
 	}
-	cur, err := rsgRead(ctx, adm, last.Throttle.Brokers, rsgKeys(last.Throttle))
+	cur, err := rsgRead(ctx, adm, last.Throttle.Brokers, rsgKeys(last.Throttle), false)
 	if err != nil {
 		return nil, err
 	}

@@ -144,7 +144,8 @@ func GetSCRAMUser(ctx context.Context, adm *kadm.Client, name string) (SCRAMUser
 	return scramView(d), nil
 }
 
-func (u SCRAMUser) has(mech string) (SCRAMCredential, bool) {
+// Credential returns the user's credential of a mechanism.
+func (u SCRAMUser) Credential(mech string) (SCRAMCredential, bool) {
 	for _, c := range u.Credentials {
 		if c.Mechanism == mech {
 			return c, true
@@ -165,7 +166,7 @@ func CreateSCRAMUser(ctx context.Context, adm *kadm.Client, r SCRAMRequest, dryR
 	if err != nil && !(errors.As(err, &oe) && oe.Kind == NotFound) {
 		return nil, err
 	}
-	if _, ok := u.has(r.Mechanism); ok {
+	if _, ok := u.Credential(r.Mechanism); ok {
 		return nil, Errorf(Conflict, "SCRAM user %q already has a %s password; change it instead", r.Name, r.Mechanism)
 	}
 	plan := &SCRAMPlan{Action: "create", Name: r.Name, DryRun: dryRun,
@@ -192,7 +193,7 @@ func UpdateSCRAMUser(ctx context.Context, adm *kadm.Client, r SCRAMRequest, dryR
 	if err != nil {
 		return nil, err
 	}
-	c, ok := u.has(r.Mechanism)
+	c, ok := u.Credential(r.Mechanism)
 	if !ok {
 		return nil, Errorf(NotFound, "SCRAM user %q has no %s password", r.Name, r.Mechanism)
 	}
@@ -232,7 +233,7 @@ func DeleteSCRAMUser(ctx context.Context, adm *kadm.Client, name, mech string, d
 		if err != nil {
 			return nil, err
 		}
-		c, ok := u.has(m.String())
+		c, ok := u.Credential(m.String())
 		if !ok {
 			return nil, Errorf(NotFound, "SCRAM user %q has no %s password", name, m.String())
 		}

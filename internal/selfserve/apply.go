@@ -3,6 +3,7 @@ package selfserve
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"strconv"
@@ -16,8 +17,10 @@ import (
 // applyTimeout bounds applying one request on Kafka.
 const applyTimeout = 60 * time.Second
 
-// apply applies an approved request on Kafka and records applied or failed with the result.
-func (s *Service) apply(ctx context.Context, a Actor, r store.Request) store.Request {
+// apply applies an approved request on Kafka and records applied or failed with the result;
+// an error only when the outcome could not be recorded (the request stays approved, and the
+// Kafka team can retry it once it is stale).
+func (s *Service) apply(ctx context.Context, a Actor, r store.Request) (store.Request, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
 	defer cancel()
 	var sp Spec
@@ -33,11 +36,18 @@ func (s *Service) apply(ctx context.Context, a Actor, r store.Request) store.Req
 		r.State, r.Error, r.Result = store.RequestApplied, "", string(b)
 	}
 	if uerr := s.st.UpdateRequest(ctx, r, store.RequestApproved); uerr != nil {
-		s.log.Error("self-service: recording a request's outcome failed", "request", r.ID, "err", uerr)
+		s.log.Error("self-service: recording a request's outcome failed", "request", r.ID, "state", r.State, "err", uerr)
+		return r, fmt.Errorf("request %d was %s on Kafka, but recording that failed (%v): it stays approved; retry it later", r.ID, r.State, uerr)
 	}
 	s.log.Info("self-service request applied", "request", r.ID, "kind", r.Kind, "state", r.State, "by", a.User)
 	s.notify(ctx, Event{Request: r, Action: string(r.State), By: a.User})
-	return r
+	return r, nil
+}
+
+// staleApproved: an approved request whose apply ended long ago without recording an
+// outcome (Gregor stopped meanwhile, or the store failed).
+func (s *Service) staleApproved(r store.Request) bool {
+	return r.State == store.RequestApproved && s.now().Sub(r.UpdatedAt) > 2*applyTimeout
 }
 
 func (s *Service) applySpec(ctx context.Context, sp Spec) (any, error) {
@@ -128,8 +138,8 @@ func (s *Service) topicExists(ctx context.Context, t Target, topic string) error
 }
 
 // accessACLs are the ACLs of an access grant: produce writes and describes the topic;
-// consume reads and describes it and reads its consumer group (a literal name, or a prefix:
-// the group ending in '*', by default the application's name).
+// consume reads and describes it and reads its consumer group: Group as named (a prefix when
+// it ends in '*'), by default every group named "<application>." and more.
 func accessACLs(sp Spec) []operate.ACL {
 	acl := func(rt, name, pattern, op string) operate.ACL {
 		return operate.ACL{Principal: principal(sp.Application), Host: "*", ResourceType: rt, ResourceName: name,
@@ -138,25 +148,77 @@ func accessACLs(sp Spec) []operate.ACL {
 	if sp.Access == "produce" {
 		return []operate.ACL{acl("topic", sp.Topic, "literal", "write"), acl("topic", sp.Topic, "literal", "describe")}
 	}
-	group, pattern := sp.Group, "literal"
-	switch {
-	case group == "":
-		group, pattern = sp.Application, "prefixed"
-	case strings.HasSuffix(group, "*"):
-		group, pattern = strings.TrimSuffix(group, "*"), "prefixed"
-	}
+	group, pattern := groupOf(sp)
 	return []operate.ACL{acl("topic", sp.Topic, "literal", "read"), acl("topic", sp.Topic, "literal", "describe"),
 		acl("group", group, pattern, "read")}
 }
 
-// grant creates an access's ACLs on Kafka and records the grant.
+// groupOf is the consumer group a consume access names, and its pattern type.
+func groupOf(sp Spec) (name, pattern string) {
+	switch {
+	case sp.Group == "":
+		return sp.Application + ".", "prefixed"
+	case strings.HasSuffix(sp.Group, "*"):
+		return strings.TrimSuffix(sp.Group, "*"), "prefixed"
+	}
+	return sp.Group, "literal"
+}
+
+// ownGroup reports whether a consume access stays in the application's own groups (named
+// "<application>." and more); others need the Kafka team's approval.
+func ownGroup(sp Spec) bool {
+	g, _ := groupOf(sp)
+	return strings.HasPrefix(g, sp.Application+".")
+}
+
+// grant creates an access's ACLs on Kafka and records the grant; if Kafka refuses one, those
+// created so far are deleted again, so a failed request grants nothing.
 func (s *Service) grant(ctx context.Context, t Target, sp Spec) ([]operate.ACL, error) {
 	acls := accessACLs(sp)
+	var created []operate.ACL
 	for _, a := range acls {
-		if _, err := operate.CreateACL(ctx, t.Client.Kgo(), a, false); err != nil {
+		plan, err := operate.CreateACL(ctx, t.Client.Kgo(), a, false)
+		if err != nil {
+			for _, c := range created {
+				f := operate.ACLFilter{Principal: c.Principal, Host: c.Host, ResourceType: c.ResourceType, ResourceName: c.ResourceName,
+					PatternType: c.PatternType, Operation: c.Operation, Permission: c.Permission}
+				if _, uerr := operate.DeleteACLs(context.WithoutCancel(ctx), t.Client.Kgo(), f, false); uerr != nil {
+					s.log.Error("self-service: removing an ACL of a failed grant failed", "acl", c, "err", uerr)
+				}
+			}
 			return nil, fmt.Errorf("creating ACL %s %s on %s %q: %w", a.Permission, a.Operation, a.ResourceType, a.ResourceName, err)
+		}
+		if !plan.Exists {
+			created = append(created, a)
 		}
 	}
 	g := store.Grant{Cluster: sp.Cluster, Topic: sp.Topic, Application: sp.Application, Access: sp.Access, Group: sp.Group, CreatedAt: s.now().UTC()}
 	return acls, s.st.PutGrant(ctx, g)
+}
+
+// ForgetTopic drops what self-service knows of a deleted topic: its owner, its access grants
+// and their topic ACLs (Kafka keeps ACLs by name, so a topic created later under the name
+// would inherit them). Group ACLs stay: other grants of the application may use them.
+func (s *Service) ForgetTopic(ctx context.Context, cluster, topic string) error {
+	t, err := s.kafkaTarget(cluster)
+	if err != nil {
+		return err
+	}
+	grants, err := s.st.ListGrants(ctx, store.GrantFilter{Cluster: cluster, Topic: topic})
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		f := operate.ACLFilter{Principal: principal(g.Application), ResourceType: "topic", ResourceName: topic, PatternType: "literal"}
+		if _, err := operate.DeleteACLs(ctx, t.Client.Kgo(), f, false); err != nil {
+			return err
+		}
+		if err := s.st.DeleteGrant(ctx, g); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if err := s.st.DeleteTopicOwner(ctx, cluster, topic); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
 }

@@ -1,9 +1,15 @@
 package selfserve_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+
+	"github.com/gregor-kafka/gregor/internal/testkit"
 )
 
 // Who may do what, through the API on the real cluster; every denial is checked, and that it
@@ -45,14 +51,21 @@ func TestSelfServiceAuthorization(t *testing.T) {
 		// Deciding: quotas by the Kafka team; access by the topic's owners or the Kafka team.
 		{"ann", "POST", "/api/v1/requests/" + id(pending) + "/approve", nil, 403, "decided by the Kafka team"},
 		{"bob", "POST", "/api/v1/requests/" + id(access) + "/approve", nil, 403, "owning team"},
-		{"vic", "POST", "/api/v1/requests/" + id(access) + "/reject", nil, 403, "owning team"},
-		{"bob", "POST", "/api/v1/requests/" + id(pending) + "/cancel", nil, 403, "only the requester"},
+		// Those who may not see a request learn nothing of it, whatever they ask.
+		{"vic", "POST", "/api/v1/requests/" + id(access) + "/reject", nil, 404, ""},
+		{"bob", "POST", "/api/v1/requests/" + id(pending) + "/cancel", nil, 404, ""},
+		{"vic", "POST", "/api/v1/requests/" + id(pending) + "/approve", nil, 404, ""},
 		{"ann", "POST", "/api/v1/requests/" + id(pending) + "/retry", nil, 403, "only the Kafka team"},
 		{"vic", "GET", "/api/v1/requests/" + id(pending), nil, 404, ""},
 		{"ann", "GET", "/api/v1/requests?scope=all", nil, 403, "only the Kafka team"},
 		// Ownership: the Kafka team; viewers still change nothing outside self-service.
 		{"ann", "PUT", "/api/v1/clusters/prod/topics/" + topic + "/owner", map[string]string{"application": appA}, 403, ""},
 		{"ann", "POST", "/api/v1/clusters/prod/topics", map[string]any{"name": uniq("x")}, 403, ""},
+		// Kafka identities Gregor did not create are never taken over.
+		{"ann", "POST", "/api/v1/applications", map[string]string{"name": "ANONYMOUS", "team": "team-a"}, 400, "reserved"},
+		{"ann", "POST", "/api/v1/applications", map[string]string{"name": "a.b", "team": "team-a"}, 400, "no '.'"},
+		// A consumer group outside the application's own, or '*' alone, is not the owners' call.
+		{"bob", "POST", "/api/v1/requests", map[string]any{"kind": "access", "cluster": "prod", "application": appB, "topic": topic, "access": "consume", "group": "*"}, 400, "not '*' alone"},
 		// Discovery: the application itself, its team, the Kafka team.
 		{"bob", "GET", "/api/v1/discovery/" + appA, nil, 403, ""},
 		{"", "GET", "/api/v1/discovery/" + appA, nil, 401, ""},
@@ -89,4 +102,39 @@ func TestSelfServiceAuthorization(t *testing.T) {
 	e.must(409, "bob", "POST", "/api/v1/requests/"+id(access)+"/cancel", nil, nil)
 	e.must(200, "ann", "POST", "/api/v1/requests/"+id(pending)+"/cancel", nil, nil)
 	e.noSecret(sa.Password)
+}
+
+// An application named like a Kafka user Gregor did not create for it (the cluster's super
+// user, a service's own) never gets its password: no takeover.
+func TestSelfServiceNoTakeover(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	adm := sc.AdminT(t)
+	legacy := uniq("legacy")
+	if _, err := adm.AlterUserSCRAMs(ctx, nil, []kadm.UpsertSCRAM{{User: legacy, Mechanism: kadm.ScramSha512, Iterations: 4096, Password: "legacy-pw-1"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.setupTeams(uniq("ta"), uniq("tb"))
+	for _, name := range []string{testkit.AdminUser, legacy} {
+		e.must(201, "ann", "POST", "/api/v1/applications", map[string]string{"name": name, "team": "team-a"}, nil)
+	}
+	code, raw := e.call("ann", "POST", "/api/v1/applications/"+testkit.AdminUser+"/credentials/prod", nil, nil)
+	if code != 403 || !strings.Contains(raw, "reserved") {
+		t.Fatalf("credential for Gregor's own user: %d %s", code, raw)
+	}
+	var legacyExists bool
+	for deadline := time.Now().Add(20 * time.Second); !legacyExists && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		code, raw = e.call("ann", "POST", "/api/v1/applications/"+legacy+"/credentials/prod", nil, nil)
+		legacyExists = code == 409 && strings.Contains(raw, "will not take that identity over")
+	}
+	if !legacyExists {
+		t.Fatalf("credential for an existing Kafka user: %d %s", code, raw)
+	}
+	// Both still log in with their own passwords.
+	for user, pw := range map[string]string{testkit.AdminUser: testkit.AdminPassword, legacy: "legacy-pw-1"} {
+		cl := appClient(t, user, pw)
+		if err := cl.Ping(ctx); err != nil {
+			t.Errorf("%s no longer logs in: %v", user, err)
+		}
+	}
 }

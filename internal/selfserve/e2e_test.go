@@ -140,7 +140,7 @@ func TestSelfServiceEndToEnd(t *testing.T) {
 	if cr.State != "applied" {
 		t.Fatalf("consume access: %+v", cr)
 	}
-	group := appB + "-readers"
+	group := appB + ".readers"
 	rb := appClient(t, appB, sb.Password, kgo.ConsumeTopics(topic), kgo.ConsumerGroup(group), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	got := ""
 	for deadline := time.Now().Add(60 * time.Second); got == "" && time.Now().Before(deadline); {

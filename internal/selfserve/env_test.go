@@ -114,7 +114,7 @@ func newEnv(t *testing.T) *env {
 	}
 	e.notes = &selfserve.Notifier{Receivers: []*notify.Receiver{rcv}, Log: log}
 	svc := selfserve.New(selfserve.Options{Store: st, Users: st, Log: log, Notify: e.notes.Notify, HashCost: bcrypt.MinCost,
-		Targets: []selfserve.Target{{Name: "prod", Client: kcl, Regions: e.cluster.Regions, Clients: config.ClientsOf(&e.cluster)}}})
+		Targets: []selfserve.Target{{Name: "prod", Client: kcl, Regions: e.cluster.Regions, Clients: config.ClientsOf(&e.cluster), AdminUser: testkit.AdminUser}}})
 	srv := api.New(api.Options{Auth: a, Users: st, Clusters: []api.Cluster{fc}, Audit: st, SelfServe: svc, Log: log})
 	srv.SetReady()
 	hs := httptest.NewServer(srv.Handler())

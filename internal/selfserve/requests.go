@@ -130,6 +130,9 @@ func (s *Service) checkSpec(ctx context.Context, a Actor, sp *Spec) (app *appRef
 		if sp.Access == "produce" && sp.Group != "" {
 			return nil, operate.Errorf(operate.Invalid, `"group" is for consume access only`)
 		}
+		if g := strings.TrimSuffix(sp.Group, "*"); sp.Group != "" && (strings.TrimSpace(g) == "" || strings.Contains(g, "*")) {
+			return nil, operate.Errorf(operate.Invalid, `"group" %q: a consumer group name, or a prefix ending in '*' (not '*' alone)`, sp.Group)
+		}
 		if err := s.topicExists(ctx, t, sp.Topic); err != nil {
 			return nil, err
 		}
@@ -177,8 +180,33 @@ func (s *Service) canDecide(ctx context.Context, a Actor, r store.Request) (bool
 	if r.Kind != KindAccess && r.Kind != KindPartitions {
 		return false, nil
 	}
+	var sp Spec
+	if r.Kind == KindAccess && (json.Unmarshal([]byte(r.Spec), &sp) != nil || sp.Access == "consume" && !ownGroup(sp)) {
+		return false, nil // a consumer group outside the application's own: shared, the Kafka team's call
+	}
 	team, err := s.ownerTeam(ctx, r.Cluster, r.Topic)
 	return team != "" && a.InTeam(team), err
+}
+
+// visible: a request is seen by its requester, its team, and those who may decide it; to
+// anyone else it does not exist (404), whatever they ask of it.
+func (s *Service) visible(ctx context.Context, a Actor, r store.Request) (bool, error) {
+	if r.Requester == a.User || a.InTeam(r.Team) {
+		return true, nil
+	}
+	return s.canDecide(ctx, a, r)
+}
+
+// request reads a request the actor may see.
+func (s *Service) request(ctx context.Context, a Actor, id int64) (store.Request, error) {
+	r, err := s.st.GetRequest(ctx, id)
+	if err == nil {
+		var ok bool
+		if ok, err = s.visible(ctx, a, r); err == nil && !ok {
+			err = store.ErrNotFound
+		}
+	}
+	return r, storeErr(fmt.Sprintf("request %d", id), err)
 }
 
 // ownerTeam is the team of the application owning a topic ("" when none does).
@@ -198,9 +226,9 @@ func (s *Service) ownerTeam(ctx context.Context, cluster, topic string) (string,
 
 // Decide approves (then applies) or rejects a pending request.
 func (s *Service) Decide(ctx context.Context, a Actor, id int64, approve bool, comment string) (*RequestView, error) {
-	r, err := s.st.GetRequest(ctx, id)
+	r, err := s.request(ctx, a, id)
 	if err != nil {
-		return nil, storeErr(fmt.Sprintf("request %d", id), err)
+		return nil, err
 	}
 	ok, err := s.canDecide(ctx, a, r)
 	if err != nil {
@@ -208,7 +236,12 @@ func (s *Service) Decide(ctx context.Context, a Actor, id int64, approve bool, c
 	}
 	if !ok {
 		who := "the Kafka team (operators and admins)"
-		if r.Kind == KindAccess || r.Kind == KindPartitions {
+		var sp Spec
+		_ = json.Unmarshal([]byte(r.Spec), &sp)
+		switch {
+		case r.Kind == KindAccess && sp.Access == "consume" && !ownGroup(sp):
+			who += ", as it names a consumer group outside the application's own (" + sp.Application + ".*)"
+		case r.Kind == KindAccess || r.Kind == KindPartitions:
 			who = "the topic's owning team or the Kafka team"
 		}
 		return nil, operate.Errorf(operate.Forbidden, "%s request is decided by %s", article(r.Kind), who)
@@ -229,7 +262,9 @@ func (s *Service) Decide(ctx context.Context, a Actor, id int64, approve bool, c
 	}
 	s.notify(ctx, Event{Request: r, Action: string(r.State), By: a.User})
 	if approve {
-		r = s.apply(ctx, a, r)
+		if r, err = s.apply(ctx, a, r); err != nil {
+			return nil, err
+		}
 	}
 	v := s.view(a, r)
 	return &v, nil
@@ -244,23 +279,32 @@ func (s *Service) Retry(ctx context.Context, a Actor, id int64) (*RequestView, e
 	if err != nil {
 		return nil, storeErr(fmt.Sprintf("request %d", id), err)
 	}
-	if r.State != store.RequestFailed {
-		return nil, operate.Errorf(operate.Conflict, "request %d is %s; only a failed request is retried", id, r.State)
-	}
-	r.State, r.UpdatedAt = store.RequestApproved, s.now().UTC()
-	if err := s.st.UpdateRequest(ctx, r, store.RequestFailed); err != nil {
+	// One retry at a time here: a stale approved one's compare-and-set is on its state only.
+	s.retryMu.Lock()
+	defer s.retryMu.Unlock()
+	if r, err = s.st.GetRequest(ctx, id); err != nil {
 		return nil, storeErr(fmt.Sprintf("request %d", id), err)
 	}
-	r = s.apply(ctx, a, r)
+	from := r.State
+	if from != store.RequestFailed && !s.staleApproved(r) {
+		return nil, operate.Errorf(operate.Conflict, "request %d is %s; only a failed request (or one approved over %v ago whose outcome was never recorded) is retried", id, r.State, 2*applyTimeout)
+	}
+	r.State, r.UpdatedAt = store.RequestApproved, s.now().UTC()
+	if err := s.st.UpdateRequest(ctx, r, from); err != nil {
+		return nil, storeErr(fmt.Sprintf("request %d", id), err)
+	}
+	if r, err = s.apply(ctx, a, r); err != nil {
+		return nil, err
+	}
 	v := s.view(a, r)
 	return &v, nil
 }
 
 // Cancel withdraws a pending request (its requester, or an admin).
 func (s *Service) Cancel(ctx context.Context, a Actor, id int64) (*RequestView, error) {
-	r, err := s.st.GetRequest(ctx, id)
+	r, err := s.request(ctx, a, id)
 	if err != nil {
-		return nil, storeErr(fmt.Sprintf("request %d", id), err)
+		return nil, err
 	}
 	if r.Requester != a.User && !a.Admin() {
 		return nil, operate.Errorf(operate.Forbidden, "only the requester (or an admin) cancels a request")
@@ -287,21 +331,25 @@ const (
 
 // List lists requests in a scope, filtered by state, kind, cluster and application.
 func (s *Service) List(ctx context.Context, a Actor, scope string, f store.RequestFilter) ([]RequestView, int, error) {
+	// keep, when set, filters the store's candidates here (paging after it): the store's team
+	// filter also selects requests on the teams' topics, of which only those they may decide
+	// are theirs to see.
+	var keep func(store.Request) (bool, error)
+	teams := a.Teams
+	if teams == nil {
+		teams = []string{}
+	}
 	switch scope {
 	case ScopeMine, "":
 		f.Requester = a.User
 	case ScopeTeam:
-		f.Teams = a.Teams
-		if f.Teams == nil {
-			f.Teams = []string{}
-		}
+		f.Teams = teams
+		keep = func(r store.Request) (bool, error) { return s.visible(ctx, a, r) }
 	case ScopeInbox:
 		f.State = string(store.RequestPending)
 		if !a.KafkaTeam() {
-			f.Teams = a.Teams
-			if f.Teams == nil {
-				f.Teams = []string{}
-			}
+			f.Teams = teams
+			keep = func(r store.Request) (bool, error) { return s.canDecide(ctx, a, r) }
 		}
 	case ScopeAll:
 		if !a.KafkaTeam() {
@@ -310,30 +358,9 @@ func (s *Service) List(ctx context.Context, a Actor, scope string, f store.Reque
 	default:
 		return nil, 0, operate.Errorf(operate.Invalid, "scope must be one of mine, team, inbox, all")
 	}
-	if scope == ScopeInbox && !a.KafkaTeam() {
-		// Filter what the actor may decide here (few pending requests per team).
-		lim, off := f.Limit, f.Offset
+	lim, off := f.Limit, f.Offset
+	if keep != nil {
 		f.Limit, f.Offset = 0, 0
-		rs, _, err := s.st.ListRequests(ctx, f)
-		if err != nil {
-			return nil, 0, err
-		}
-		out := []RequestView{}
-		for _, r := range rs {
-			if ok, err := s.canDecide(ctx, a, r); err != nil {
-				return nil, 0, err
-			} else if ok {
-				v := s.view(a, r)
-				v.CanDecide = true
-				out = append(out, v)
-			}
-		}
-		total := len(out)
-		out = out[min(off, total):]
-		if lim > 0 && len(out) > lim {
-			out = out[:lim]
-		}
-		return slices.Clip(out), total, nil
 	}
 	rs, total, err := s.st.ListRequests(ctx, f)
 	if err != nil {
@@ -341,6 +368,13 @@ func (s *Service) List(ctx context.Context, a Actor, scope string, f store.Reque
 	}
 	out := make([]RequestView, 0, len(rs))
 	for _, r := range rs {
+		if keep != nil {
+			if ok, err := keep(r); err != nil {
+				return nil, 0, err
+			} else if !ok {
+				continue
+			}
+		}
 		v := s.view(a, r)
 		if r.State == store.RequestPending {
 			if v.CanDecide, err = s.canDecide(ctx, a, r); err != nil {
@@ -349,21 +383,25 @@ func (s *Service) List(ctx context.Context, a Actor, scope string, f store.Reque
 		}
 		out = append(out, v)
 	}
-	return out, total, nil
+	if keep != nil {
+		total = len(out)
+		out = out[min(off, total):]
+		if lim > 0 && len(out) > lim {
+			out = out[:lim]
+		}
+	}
+	return slices.Clip(out), total, nil
 }
 
 // Get returns one request: to its requester, its team, the topic's owners and the Kafka team.
 func (s *Service) Get(ctx context.Context, a Actor, id int64) (*RequestView, error) {
-	r, err := s.st.GetRequest(ctx, id)
+	r, err := s.request(ctx, a, id)
 	if err != nil {
-		return nil, storeErr(fmt.Sprintf("request %d", id), err)
+		return nil, err
 	}
 	can, err := s.canDecide(ctx, a, r)
 	if err != nil {
 		return nil, err
-	}
-	if !can && r.Requester != a.User && !a.InTeam(r.Team) {
-		return nil, operate.Errorf(operate.NotFound, "request %d: not found", id)
 	}
 	v := s.view(a, r)
 	v.CanDecide = can && r.State == store.RequestPending

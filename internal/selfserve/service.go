@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/gregor-kafka/gregor/internal/analyze"
@@ -40,6 +41,8 @@ type Target struct {
 	Client  *kafka.Client // nil: no client for operations
 	Regions []config.Region
 	Clients config.Clients
+	// AdminUser is Gregor's own Kafka user on the cluster: no application may take it.
+	AdminUser string
 }
 
 // Region returns the cluster's region named name.
@@ -80,6 +83,8 @@ type Service struct {
 	now      func() time.Time
 	log      *slog.Logger
 	hashCost int
+	rotateMu sync.Mutex
+	retryMu  sync.Mutex
 }
 
 // New builds a Service.
@@ -146,17 +151,15 @@ func (s *Service) Regions(cluster string) ([]config.Region, error) {
 	return t.Regions, err
 }
 
-// Placements are a cluster's topics placed in a region, for the topic.outside_region check
-// (nil when it has none or the store fails: the check then says nothing).
-func (s *Service) Placements(ctx context.Context, cluster string) map[string]analyze.Placement {
+// Placements are a cluster's topics placed in a region (none when it has no regions).
+func (s *Service) Placements(ctx context.Context, cluster string) (map[string]analyze.Placement, error) {
 	t, ok := s.targets[cluster]
 	if !ok || len(t.Regions) == 0 {
-		return nil
+		return nil, nil
 	}
 	owners, err := s.st.ListTopicOwners(ctx, cluster)
 	if err != nil {
-		s.log.Warn("self-service: reading topic placements failed", "cluster", cluster, "err", err)
-		return nil
+		return nil, err
 	}
 	out := map[string]analyze.Placement{}
 	for _, o := range owners {
@@ -164,5 +167,5 @@ func (s *Service) Placements(ctx context.Context, cluster string) map[string]ana
 			out[o.Topic] = analyze.Placement{Region: r.Name, Brokers: r.Brokers}
 		}
 	}
-	return out
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -16,10 +17,18 @@ import (
 	"github.com/gregor-kafka/gregor/internal/store"
 )
 
-// Names of teams and applications: an application's name is its Kafka user name.
-var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}$`)
+// Names of teams, and of applications: an application's name is its Kafka user name and
+// the prefix of its consumer groups ("<application>."), so it holds no '.': no application's
+// groups are another's.
+var (
+	nameRE    = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}$`)
+	appNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}$`)
+)
 
 func checkName(what, name string) error {
+	if what == "application" && !appNameRE.MatchString(name) {
+		return operate.Errorf(operate.Invalid, "application name %q: 1-100 letters, digits, '_' or '-', starting with a letter or digit (no '.': it ends the prefix of its consumer groups)", name)
+	}
 	if !nameRE.MatchString(name) {
 		return operate.Errorf(operate.Invalid, "%s name %q: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit", what, name)
 	}
@@ -94,6 +103,9 @@ func (s *Service) CreateApplication(ctx context.Context, a Actor, name, team, de
 	if err := checkName("application", name); err != nil {
 		return store.Application{}, err
 	}
+	if strings.EqualFold(name, "ANONYMOUS") {
+		return store.Application{}, operate.Errorf(operate.Invalid, "application name %q is reserved: Kafka's unauthenticated clients use it", name)
+	}
 	app := store.Application{Name: name, Team: team, Description: description, CreatedAt: s.now().UTC()}
 	err := s.st.CreateApplication(ctx, app)
 	if errors.Is(err, store.ErrNotFound) {
@@ -114,8 +126,10 @@ func (s *Service) application(ctx context.Context, a Actor, name string, manage 
 	return app, nil
 }
 
-// DeleteApplication deletes an application: its SCRAM credentials and ACLs on every cluster,
-// then what Gregor keeps of it (its team or an admin).
+// DeleteApplication deletes an application (its team or an admin): on every configured
+// cluster its ACLs, its client quotas and its SCRAM credential, then what Gregor keeps of
+// it. A cluster that cannot be reached stops it with the cluster named (retry later), so no
+// identity is left behind with rights.
 func (s *Service) DeleteApplication(ctx context.Context, a Actor, name string) error {
 	if _, err := s.application(ctx, a, name, true); err != nil {
 		return err
@@ -124,18 +138,44 @@ func (s *Service) DeleteApplication(ctx context.Context, a Actor, name string) e
 	if err != nil {
 		return err
 	}
+	has := map[string]bool{}
 	for _, c := range creds {
-		t, err := s.kafkaTarget(c.Cluster)
+		has[c.Cluster] = true
+	}
+	notFound := func(err error) bool {
+		var oe *operate.Error
+		return errors.As(err, &oe) && oe.Kind == operate.NotFound
+	}
+	for _, t := range s.targets {
+		if t.Client == nil {
+			continue
+		}
+		on := func(err error) error {
+			return fmt.Errorf("deleting application %q on cluster %q: %w", name, t.Name, err)
+		}
+		if _, err := operate.DeleteACLs(ctx, t.Client.Kgo(), operate.ACLFilter{Principal: principal(name)}, false); err != nil {
+			return on(err)
+		}
+		qs, err := operate.ListQuotas(ctx, t.Client.Admin, operate.QuotaFilter{User: name})
 		if err != nil {
-			return err
+			return on(err)
 		}
-		if _, err := operate.DeleteACLs(ctx, t.Client.Kgo(), operate.ACLFilter{Principal: "User:" + name}, false); err != nil {
-			return err
+		for _, q := range qs {
+			if q.Entity.User == nil || *q.Entity.User != name || q.Entity.ClientID != nil || len(q.Values) == 0 {
+				continue
+			}
+			user := name
+			c := operate.QuotaChange{Entity: operate.QuotaEntity{User: &user}}
+			for k := range q.Values {
+				c.Remove = append(c.Remove, k)
+			}
+			if _, err := operate.AlterQuotas(ctx, t.Client.Admin, c, false); err != nil {
+				return on(err)
+			}
 		}
-		if _, err := operate.DeleteSCRAMUser(ctx, t.Client.Admin, name, c.Mechanism, false); err != nil {
-			var oe *operate.Error
-			if !errors.As(err, &oe) || oe.Kind != operate.NotFound {
-				return err
+		if has[t.Name] { // every mechanism: an older one may still hold a password
+			if _, err := operate.DeleteSCRAMUser(ctx, t.Client.Admin, name, "", false); err != nil && !notFound(err) {
+				return on(err)
 			}
 		}
 	}
@@ -173,15 +213,41 @@ func (s *Service) Rotate(ctx context.Context, a Actor, app, cluster string) (*Se
 	if err != nil {
 		return nil, err
 	}
-	old, _ := s.credential(ctx, app, cluster)
-	req := operate.SCRAMRequest{Name: app, Mechanism: t.Clients.Mechanism, Password: password}
-	if _, err := operate.CreateSCRAMUser(ctx, t.Client.Admin, req, false); err != nil {
-		var oe *operate.Error
-		if !errors.As(err, &oe) || oe.Kind != operate.Conflict {
-			return nil, err
-		}
-		if _, err := operate.UpdateSCRAMUser(ctx, t.Client.Admin, req, false); err != nil {
-			return nil, err
+	s.rotateMu.Lock() // one rotation at a time: the kept hash must match Kafka's
+	defer s.rotateMu.Unlock()
+	old, err := s.credential(ctx, app, cluster)
+	if err != nil {
+		return nil, err
+	}
+	if reservedName(app, t) {
+		return nil, operate.Errorf(operate.Forbidden, "application %q cannot have a Kafka identity on cluster %q: the name is reserved (ANONYMOUS, or Gregor's own user)", app, cluster)
+	}
+	mech := t.Clients.Mechanism
+	existing, gerr := operate.GetSCRAMUser(ctx, t.Client.Admin, app)
+	var oe *operate.Error
+	absent := errors.As(gerr, &oe) && oe.Kind == operate.NotFound
+	if gerr != nil && !absent {
+		return nil, gerr
+	}
+	if old == nil && !absent {
+		return nil, operate.Errorf(operate.Conflict, "a Kafka user named %q already exists on cluster %q and Gregor did not create it for this application: "+
+			"it will not take that identity over; name the application otherwise, or remove that user first", app, cluster)
+	}
+	req := operate.SCRAMRequest{Name: app, Mechanism: mech, Password: password}
+	if _, has := existing.Credential(mech); has {
+		_, err = operate.UpdateSCRAMUser(ctx, t.Client.Admin, req, false)
+	} else {
+		_, err = operate.CreateSCRAMUser(ctx, t.Client.Admin, req, false)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// A password of another mechanism (the configured one changed) must stop working too.
+	for _, c := range existing.Credentials {
+		if c.Mechanism != mech {
+			if _, err := operate.DeleteSCRAMUser(ctx, t.Client.Admin, app, c.Mechanism, false); err != nil {
+				return nil, err
+			}
 		}
 	}
 	now := s.now().UTC()
@@ -194,6 +260,11 @@ func (s *Service) Rotate(ctx context.Context, a Actor, app, cluster string) (*Se
 	}
 	return &Secret{Application: app, Cluster: cluster, Username: app, Password: password, Mechanism: c.Mechanism,
 		Bootstrap: t.Clients.Bootstrap, SecurityProtocol: t.Clients.SecurityProtocol, Rotated: old != nil}, nil
+}
+
+// reservedName: names an application may not take as its Kafka user on t.
+func reservedName(app string, t Target) bool {
+	return strings.EqualFold(app, "ANONYMOUS") || (t.AdminUser != "" && app == t.AdminUser)
 }
 
 func (s *Service) cost() int {

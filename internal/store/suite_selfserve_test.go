@@ -41,6 +41,7 @@ func runSelfServeSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"RequestPaging", testRequestPaging},
 		{"UpdateRequest", testUpdateRequest},
 		{"UpdateRequestRace", testUpdateRequestRace},
+		{"DeleteUserLeavesTeams", testDeleteUserLeavesTeams},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := &env{dsn: newDSN(t), clock: testkit.NewClock(t0)}
@@ -649,4 +650,20 @@ func testUpdateRequestRace(t *testing.T, e *env) {
 	if got.State != RequestApproved || got.DecidedBy != string(rune('a'+winner)) {
 		t.Fatalf("stored %+v, winner %d", got, winner)
 	}
+}
+
+// A deleted user's memberships go with them: a later user of the same name is in no team.
+func testDeleteUserLeavesTeams(t *testing.T, e *env) {
+	ok(t, e.s.CreateTeam(ctx, Team{Name: "red"}))
+	ok(t, e.s.CreateUser(ctx, User{Name: "alice", Role: RoleViewer, PasswordHash: []byte("x")}))
+	ok(t, e.s.SetMember(ctx, "red", "alice", true))
+	ok(t, e.s.SetMember(ctx, "red", "bob", true))
+	ok(t, e.s.DeleteUser(ctx, "alice"))
+	got, err := e.s.TeamsOf(ctx, "alice")
+	ok(t, err)
+	deepEqual(t, "TeamsOf alice after delete", got, []string{})
+	members, err := e.s.ListMembers(ctx, "red")
+	ok(t, err)
+	deepEqual(t, "red members", members, []string{"bob"})
+	mustErr(t, "delete missing user", e.s.DeleteUser(ctx, "alice"), ErrNotFound)
 }

@@ -141,8 +141,22 @@ func (s *sqlStore) UpdateUser(ctx context.Context, u User) error {
 
 // DeleteUser deletes the user with its tokens and sessions (ON DELETE CASCADE); ErrNotFound
 // if there is no such user.
+// DeleteUser deletes a user and their team memberships (a later user of the same name
+// starts in no team).
 func (s *sqlStore) DeleteUser(ctx context.Context, name string) error {
-	return s.exec(ctx, "delete user "+name, true, `DELETE FROM users WHERE name = ?`, name)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM users WHERE name = ?`), name)
+		if err != nil {
+			return fmt.Errorf("store: delete user %s: %w", name, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return fmt.Errorf("store: delete user %s: %w", name, errors.Join(ErrNotFound, err))
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM team_members WHERE user_name = ?`), name); err != nil {
+			return fmt.Errorf("store: delete user %s: teams: %w", name, err)
+		}
+		return nil
+	})
 }
 
 // CreateToken adds t; ErrExists if its ID or hash is taken, ErrNotFound if its user is missing.

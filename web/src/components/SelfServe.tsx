@@ -72,7 +72,7 @@ export function SpecDetails({ spec }: { spec: Spec }) {
   }
   if (spec.kind === 'access') {
     rows.push(['Access', spec.access ?? '']);
-    if (spec.access === 'consume') rows.push(['Consumer group', spec.group || `${spec.application}* (default)`]);
+    if (spec.access === 'consume') rows.push(['Consumer group', spec.group || `${spec.application}.* (default)`]);
   }
   if (spec.kind === 'quota') {
     rows.push(['Producer byte rate', spec.producer_byte_rate ? formatBytesRate(spec.producer_byte_rate) : 'unchanged']);
@@ -256,7 +256,7 @@ export function NewRequestForm({
             {f.access === 'consume' && (
               <TextInput
                 label="Consumer group"
-                description={`Default: every group starting with ${app || 'the application name'}; end in * for a prefix`}
+                description={`Default: the application's own groups, named ${app || 'application'}.something; end in * for a prefix; other groups need the Kafka team`}
                 value={f.group}
                 onChange={(e) => set('group')(e.currentTarget.value)}
                 data-testid="req-group"

@@ -34,7 +34,7 @@ describe('ApprovalsPage', () => {
     expect(spec).toHaveTextContent('Expected throughput1 MiB/s');
     expect(within(t).getByTestId('inbox-reason')).toHaveTextContent('orders of the shop');
     const a = await item(8);
-    expect(within(a).getByTestId('spec-details')).toHaveTextContent('Consumer groupapp-b* (default)');
+    expect(within(a).getByTestId('spec-details')).toHaveTextContent('Consumer groupapp-b.* (default)');
     expect(calls(fetch).find((c) => c.path === '/api/v1/requests')!.query.get('scope')).toBe('inbox');
   });
 
