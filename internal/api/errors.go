@@ -21,19 +21,21 @@ const (
 	KindNotFound
 	KindConflict
 	KindUnavailable
+	KindTooManyRequests
 )
 
 var kinds = map[Kind]struct {
 	status int
 	code   string
 }{
-	KindInternal:     {http.StatusInternalServerError, "internal"},
-	KindBadRequest:   {http.StatusBadRequest, "bad_request"},
-	KindUnauthorized: {http.StatusUnauthorized, "unauthorized"},
-	KindForbidden:    {http.StatusForbidden, "forbidden"},
-	KindNotFound:     {http.StatusNotFound, "not_found"},
-	KindConflict:     {http.StatusConflict, "conflict"},
-	KindUnavailable:  {http.StatusServiceUnavailable, "unavailable"},
+	KindInternal:        {http.StatusInternalServerError, "internal"},
+	KindBadRequest:      {http.StatusBadRequest, "bad_request"},
+	KindUnauthorized:    {http.StatusUnauthorized, "unauthorized"},
+	KindForbidden:       {http.StatusForbidden, "forbidden"},
+	KindNotFound:        {http.StatusNotFound, "not_found"},
+	KindConflict:        {http.StatusConflict, "conflict"},
+	KindUnavailable:     {http.StatusServiceUnavailable, "unavailable"},
+	KindTooManyRequests: {http.StatusTooManyRequests, "too_many_requests"},
 }
 
 // Error is an error with a kind and a message safe to show a user.

@@ -286,16 +286,23 @@ func (s *Server) handleRetryRequest(w http.ResponseWriter, r *http.Request, ctx 
 func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request, ctx context.Context, _ selfserve.Actor) {
 	app := r.PathValue("app")
 	if name, pw, ok := r.BasicAuth(); ok && name == app {
+		if no, wait := s.discoveryFails.blocked(app, s.now()); no {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			s.writeError(w, r, errorf(KindTooManyRequests, "too many wrong passwords for application "+quote(app)+"; try again later"))
+			return
+		}
 		if err := s.selfServe.AuthenticateApp(ctx, app, pw); err != nil {
 			var oe *operate.Error
 			if !errors.As(err, &oe) {
 				s.writeError(w, r, err) // the store failed: not the caller's fault
 				return
 			}
+			s.discoveryFails.fail(app, s.now())
 			w.Header().Set("WWW-Authenticate", `Basic realm="gregor discovery"`)
 			s.writeError(w, r, errorf(KindUnauthorized, "wrong application name or password"))
 			return
 		}
+		s.discoveryFails.reset(app)
 	} else {
 		p, err := s.auth.Authenticate(r)
 		if err != nil {

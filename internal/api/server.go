@@ -75,6 +75,7 @@ type Server struct {
 	auditLog        store.Audit
 	selfServe       *selfserve.Service
 	oidc            *auth.OIDC
+	discoveryFails  *failLimit
 }
 
 // New builds a server; it is not ready until SetReady.
@@ -86,7 +87,8 @@ func New(o Options) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{auth: o.Auth, users: o.Users, clusters: o.Clusters, byName: map[string]Cluster{}, series: o.Series, metrics: o.Metrics, basePath: o.BasePath, log: o.Log, now: o.Now,
-		alerts: o.Alerts, receivers: o.Receivers, receiverConfigs: o.ReceiverConfigs, diag: o.Diagnostics, auditLog: o.Audit, selfServe: o.SelfServe, oidc: o.OIDC}
+		alerts: o.Alerts, receivers: o.Receivers, receiverConfigs: o.ReceiverConfigs, diag: o.Diagnostics, auditLog: o.Audit, selfServe: o.SelfServe, oidc: o.OIDC,
+		discoveryFails: newFailLimit(10, time.Minute)}
 	for _, c := range o.Clusters {
 		s.byName[c.Name()] = c
 	}

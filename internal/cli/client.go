@@ -202,18 +202,11 @@ func runClient(name string, args []string, stdout, stderr io.Writer, environ []s
 	case cmd.download && (o.hours < 1 || o.hours > 168):
 		return usageErr("--hours must be from 1 to 168")
 	}
-	if o.server == "" {
-		o.server = envValue(environ, "GREGOR_SERVER")
-	}
-	if o.server == "" {
-		o.server = defaultServer
-	}
 	arg := ""
 	if cmd.arg != "" {
 		arg = pos[0]
 	}
-
-	c, err := newClient(o.server, o.timeout, environ, o.verbose, stderr)
+	c, err := dialServer(o.server, o.timeout, environ, o.verbose, stderr)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -674,4 +667,45 @@ func (c *client) onlyCluster() (string, *clientError) {
 		return "", &clientError{code: ExitUsage, msg: "--cluster is required, and the server has no clusters"}
 	}
 	return "", &clientError{code: ExitUsage, msg: fmt.Sprintf("--cluster is required: the server has %d clusters: %s", len(names), strings.Join(names, ", "))}
+}
+
+// dialServer is the client of server, else $GREGOR_SERVER, else the default.
+func dialServer(server string, timeout time.Duration, environ []string, verbose bool, stderr io.Writer) (*client, error) {
+	if server == "" {
+		server = envValue(environ, "GREGOR_SERVER")
+	}
+	if server == "" {
+		server = defaultServer
+	}
+	return newClient(server, timeout, environ, verbose, stderr)
+}
+
+// sendAndPrint sends a request and prints the answer: indented JSON (-o json), or through
+// render; then the exit code (exitCode of the answer, if given). warnJSON goes to stderr
+// with -o json (what the table would have said besides).
+func (c *client) sendAndPrint(stdout, stderr io.Writer, method, path string, query url.Values, body []byte, output string,
+	render func(io.Writer, []byte) error, exitCode func([]byte) int, warnJSON string) int {
+	answer, cerr := c.send(method, path, query, body, true)
+	if cerr != nil {
+		return c.fail(cerr)
+	}
+	var out bytes.Buffer
+	if output == "json" {
+		if err := json.Indent(&out, bytes.TrimSpace(answer), "", "  "); err != nil {
+			return c.fail(c.unexpected("the response is not JSON", answer))
+		}
+		out.WriteByte('\n')
+		if warnJSON != "" {
+			fmt.Fprintln(stderr, warnJSON)
+		}
+	} else if err := render(&out, answer); err != nil {
+		return c.fail(c.unexpected(err.Error(), answer))
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		return c.fail(&clientError{code: ExitFailure, msg: "write output: " + err.Error()})
+	}
+	if exitCode != nil {
+		return exitCode(answer)
+	}
+	return ExitOK
 }

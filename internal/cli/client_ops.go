@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -165,13 +164,7 @@ func runOp(name string, args []string, stdout, stderr io.Writer, environ []strin
 			return usageErr("%v", err)
 		}
 	}
-	if server == "" {
-		server = envValue(environ, "GREGOR_SERVER")
-	}
-	if server == "" {
-		server = defaultServer
-	}
-	c, err := newClient(server, timeout, environ, verbose, stderr)
+	c, err := dialServer(server, timeout, environ, verbose, stderr)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -181,26 +174,7 @@ func runOp(name string, args []string, stdout, stderr io.Writer, environ []strin
 			return c.fail(cerr)
 		}
 	}
-	answer, cerr := c.send(req.method, req.path(cluster), req.query, body, true)
-	if cerr != nil {
-		return c.fail(cerr)
-	}
-	var out bytes.Buffer
-	if output == "json" {
-		if err := json.Indent(&out, bytes.TrimSpace(answer), "", "  "); err != nil {
-			return c.fail(c.unexpected("the response is not JSON", answer))
-		}
-		out.WriteByte('\n')
-	} else if err := cmd.render(&out, answer); err != nil {
-		return c.fail(c.unexpected(err.Error(), answer))
-	}
-	if _, err := stdout.Write(out.Bytes()); err != nil {
-		return c.fail(&clientError{code: ExitFailure, msg: "write output: " + err.Error()})
-	}
-	if cmd.exitCode != nil {
-		return cmd.exitCode(answer)
-	}
-	return ExitOK
+	return c.sendAndPrint(stdout, stderr, req.method, req.path(cluster), req.query, body, output, cmd.render, cmd.exitCode, "")
 }
 
 // listFlag is a flag that may be given several times (--config a=1 --config b=2).

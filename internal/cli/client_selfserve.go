@@ -306,13 +306,7 @@ func ssRun(name string, args []string, stdout, stderr io.Writer, environ []strin
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	if server == "" {
-		server = envValue(environ, "GREGOR_SERVER")
-	}
-	if server == "" {
-		server = defaultServer
-	}
-	c, err := newClient(server, timeout, environ, verbose, stderr)
+	c, err := dialServer(server, timeout, environ, verbose, stderr)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -328,29 +322,7 @@ func ssRun(name string, args []string, stdout, stderr io.Writer, environ []strin
 			return usageErr("%v", err)
 		}
 	}
-	answer, cerr := c.send(req.method, req.path(cluster), req.query, body, true)
-	if cerr != nil {
-		return c.fail(cerr)
-	}
-	var out bytes.Buffer
-	if output == "json" {
-		if err := json.Indent(&out, bytes.TrimSpace(answer), "", "  "); err != nil {
-			return c.fail(c.unexpected("the response is not JSON", answer))
-		}
-		out.WriteByte('\n')
-		if cmd.warnJSON != "" {
-			fmt.Fprintln(stderr, cmd.warnJSON)
-		}
-	} else if err := cmd.render(&out, answer); err != nil {
-		return c.fail(c.unexpected(err.Error(), answer))
-	}
-	if _, err := stdout.Write(out.Bytes()); err != nil {
-		return c.fail(&clientError{code: ExitFailure, msg: "write output: " + err.Error()})
-	}
-	if cmd.exitCode != nil {
-		return cmd.exitCode(answer)
-	}
-	return ExitOK
+	return c.sendAndPrint(stdout, stderr, req.method, req.path(cluster), req.query, body, output, cmd.render, cmd.exitCode, cmd.warnJSON)
 }
 
 func isGiven(fs *flag.FlagSet, name string) bool {

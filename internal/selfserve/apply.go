@@ -193,7 +193,40 @@ func (s *Service) grant(ctx context.Context, t Target, sp Spec) ([]operate.ACL, 
 		}
 	}
 	g := store.Grant{Cluster: sp.Cluster, Topic: sp.Topic, Application: sp.Application, Access: sp.Access, Group: sp.Group, CreatedAt: s.now().UTC()}
+	if err := s.dropReplacedGroup(ctx, t, g); err != nil {
+		return nil, err
+	}
 	return acls, s.st.PutGrant(ctx, g)
+}
+
+// dropReplacedGroup: a consume grant replacing one with another group removes the old
+// group's ACL, unless another grant of the application still uses that group.
+func (s *Service) dropReplacedGroup(ctx context.Context, t Target, g store.Grant) error {
+	if g.Access != "consume" {
+		return nil
+	}
+	gs, err := s.st.ListGrants(ctx, store.GrantFilter{Cluster: g.Cluster, Application: g.Application})
+	if err != nil {
+		return err
+	}
+	var old *store.Grant
+	for i := range gs {
+		if gs[i].Topic == g.Topic && gs[i].Access == "consume" && gs[i].Group != g.Group {
+			old = &gs[i]
+		}
+	}
+	if old == nil {
+		return nil
+	}
+	for _, o := range gs {
+		if o.Access == "consume" && o.Group == old.Group && o.Topic != g.Topic {
+			return nil // still in use
+		}
+	}
+	name, pattern := groupOf(Spec{Application: g.Application, Group: old.Group})
+	f := operate.ACLFilter{Principal: principal(g.Application), ResourceType: "group", ResourceName: name, PatternType: pattern, Operation: "read", Permission: "allow"}
+	_, err = operate.DeleteACLs(ctx, t.Client.Kgo(), f, false)
+	return err
 }
 
 // ForgetTopic drops what self-service knows of a deleted topic: its owner, its access grants

@@ -101,6 +101,14 @@ func TestSelfServiceAuthorization(t *testing.T) {
 	}
 	e.must(409, "bob", "POST", "/api/v1/requests/"+id(access)+"/cancel", nil, nil)
 	e.must(200, "ann", "POST", "/api/v1/requests/"+id(pending)+"/cancel", nil, nil)
+
+	// Guessing an application's password: after 10 wrong ones in a minute, even the right one
+	// waits (429); its team still reads discovery as users.
+	for range 10 {
+		e.mustBasic(401, appA, "guess", "/api/v1/discovery/"+appA, nil)
+	}
+	e.mustBasic(429, appA, sa.Password, "/api/v1/discovery/"+appA, nil)
+	e.must(200, "ann", "GET", "/api/v1/discovery/"+appA, nil, nil)
 	e.noSecret(sa.Password)
 }
 

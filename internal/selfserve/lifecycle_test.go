@@ -69,6 +69,12 @@ func TestSelfServiceLifecycle(t *testing.T) {
 	if got := aclsOf(t, adm, appA); !slices.Contains(got, "GROUP "+appA+". PREFIXED READ") {
 		t.Fatalf("A's ACLs %v lack READ on its own group prefix %s.", got, appA)
 	}
+	// Consume access again with another group replaces the first group's ACL.
+	e.must(201, "ann", "POST", "/api/v1/requests", map[string]any{"kind": "access", "cluster": "prod", "application": appA, "topic": topic, "access": "consume", "group": appA + ".special"}, &r)
+	e.must(200, "ann", "POST", fmt.Sprintf("/api/v1/requests/%d/approve", r.ID), nil, &r)
+	if got := aclsOf(t, adm, appA); !slices.Contains(got, "GROUP "+appA+".special LITERAL READ") || slices.Contains(got, "GROUP "+appA+". PREFIXED READ") {
+		t.Fatalf("A's ACLs after changing its group: %v", got)
+	}
 
 	// An operator adding partitions to a topic in region east keeps them there.
 	e.must(200, "opal", "POST", "/api/v1/clusters/prod/topics/"+topic+"/partitions", map[string]any{"count": 6}, nil)
