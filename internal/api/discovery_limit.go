@@ -31,11 +31,21 @@ func (l *failLimit) blocked(name string, now time.Time) (bool, time.Duration) {
 	return true, fs[0].Add(l.window).Sub(now)
 }
 
+// maxTracked bounds the memory: beyond it, names without failures in the window are
+// forgotten, and while it is still full a new name's failures are not tracked (those already
+// tracked, blocked ones included, stay).
+const maxTracked = 100000
+
 func (l *failLimit) fail(name string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.fails) > 10000 { // bound the memory: forget every name's past
-		clear(l.fails)
+	if _, tracked := l.fails[name]; !tracked && len(l.fails) >= maxTracked {
+		for n := range l.fails {
+			l.recent(n, now) // drops n when all its failures are old
+		}
+		if len(l.fails) >= maxTracked {
+			return
+		}
 	}
 	l.fails[name] = append(l.recent(name, now), now)
 }

@@ -196,6 +196,55 @@ func TestOIDCLoginRefused(t *testing.T) {
 	}
 }
 
+// A provider identity is bound to its account: another subject claiming the name, an
+// unverified email, a forged error, and demoting the last admin are refused.
+func TestOIDCIdentityBinding(t *testing.T) {
+	idp := testkit.StartOIDC(t, "gregor", "s3cret-client")
+	base, st := oidcEnv(t, idp)
+	endsAt := func(want string) {
+		t.Helper()
+		end, _ := oidcLogin(t, base)
+		if got := end.Query().Get("error"); want == "" && (end.Path != "/" || got != "") || want != "" && !strings.Contains(got, want) {
+			t.Fatalf("login ended at %s, want error %q", end, want)
+		}
+	}
+	idp.LogIn(map[string]any{"sub": "u-1", "preferred_username": "carol", "groups": []string{"kafka-admins"}})
+	endsAt("")
+	idp.LogIn(map[string]any{"sub": "u-9", "preferred_username": "carol"})
+	endsAt("belongs to another identity")
+
+	// An unverified email names no one: the subject is the name.
+	idp.LogIn(map[string]any{"sub": "u-2", "email": "dave", "email_verified": false})
+	endsAt("")
+	if _, err := st.GetUser(context.Background(), "u-2"); err != nil {
+		t.Fatalf("user of an unverified email: %v", err)
+	}
+
+	// carol is the only admin once dave goes; the provider demoting her is refused.
+	if err := st.DeleteUser(context.Background(), "dave"); err != nil {
+		t.Fatal(err)
+	}
+	idp.LogIn(map[string]any{"sub": "u-1", "preferred_username": "carol", "groups": []string{}})
+	endsAt("no other admin")
+	if u, _ := st.GetUser(context.Background(), "carol"); u.Role != store.RoleAdmin {
+		t.Fatalf("carol's role %s after a refused demotion", u.Role)
+	}
+
+	// An error answer counts only for the login under way, and only its code is shown.
+	jar, _ := cookiejar.New(nil)
+	cl := &http.Client{Jar: jar}
+	u, _ := url.Parse(base)
+	jar.SetCookies(u, []*http.Cookie{{Name: "gregor_oidc", Value: "s1.n1.v1", Path: "/"}})
+	resp, err := cl.Get(base + "/api/v1/auth/oidc/callback?state=s1&error=access_denied&error_description=call+0800+EVIL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if msg := resp.Request.URL.Query().Get("error"); !strings.Contains(msg, "(access_denied)") || strings.Contains(msg, "EVIL") {
+		t.Fatalf("provider error shown as %q", msg)
+	}
+}
+
 // A provider that is down: the login page says so, and password logins still work.
 func TestOIDCProviderDown(t *testing.T) {
 	base, _ := oidcEnv(t, &testkit.OIDCProvider{URL: "http://127.0.0.1:1", ClientID: "gregor", ClientSecret: "x"})

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -286,7 +287,10 @@ func (s *Server) handleRetryRequest(w http.ResponseWriter, r *http.Request, ctx 
 func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request, ctx context.Context, _ selfserve.Actor) {
 	app := r.PathValue("app")
 	if name, pw, ok := r.BasicAuth(); ok && name == app {
-		if no, wait := s.discoveryFails.blocked(app, s.now()); no {
+		// Failures count per application and client address: guessing is slow, and someone
+		// else's guesses do not lock the application out.
+		who := app + " " + clientHost(r)
+		if no, wait := s.discoveryFails.blocked(who, s.now()); no {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			s.writeError(w, r, errorf(KindTooManyRequests, "too many wrong passwords for application "+quote(app)+"; try again later"))
 			return
@@ -297,12 +301,14 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request, ctx con
 				s.writeError(w, r, err) // the store failed: not the caller's fault
 				return
 			}
-			s.discoveryFails.fail(app, s.now())
+			if oe.Kind == operate.Forbidden { // an existing application's wrong password
+				s.discoveryFails.fail(who, s.now())
+			}
 			w.Header().Set("WWW-Authenticate", `Basic realm="gregor discovery"`)
 			s.writeError(w, r, errorf(KindUnauthorized, "wrong application name or password"))
 			return
 		}
-		s.discoveryFails.reset(app)
+		s.discoveryFails.reset(who)
 	} else {
 		p, err := s.auth.Authenticate(r)
 		if err != nil {
@@ -349,4 +355,12 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, status int, v an
 		return
 	}
 	writeJSON(w, status, v)
+}
+
+// clientHost is the address the request came from (without the port).
+func clientHost(r *http.Request) string {
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return h
+	}
+	return r.RemoteAddr
 }

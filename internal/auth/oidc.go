@@ -28,6 +28,7 @@ type OIDC struct {
 	mu       sync.Mutex
 	verifier *oidc.IDTokenVerifier
 	oauth    *oauth2.Config
+	failedAt time.Time // of the last failed discovery
 }
 
 // Identity is who the provider says logged in, mapped onto Gregor's role and teams.
@@ -54,19 +55,32 @@ func (o *OIDC) Name() string { return o.cfg.Name }
 
 func (o *OIDC) setup(ctx context.Context) (*oidc.IDTokenVerifier, *oauth2.Config, error) {
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.verifier != nil {
-		return o.verifier, o.oauth, nil
+	v, oc, failed := o.verifier, o.oauth, o.failedAt
+	o.mu.Unlock()
+	if v != nil {
+		return v, oc, nil
 	}
+	if !failed.IsZero() && time.Since(failed) < oidcRetry {
+		return nil, nil, errorf(Unavailable, "the login provider %s could not be reached a moment ago; try again in a few seconds", o.cfg.Issuer)
+	}
+	// Fetched outside the lock: a provider that hangs holds up no other login for long.
 	p, err := oidc.NewProvider(oidc.ClientContext(ctx, o.client), o.cfg.Issuer)
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if err != nil {
+		o.failedAt = time.Now()
 		return nil, nil, errorf(Unavailable, "the login provider %s cannot be reached: %v", o.cfg.Issuer, err)
 	}
-	o.verifier = p.Verifier(&oidc.Config{ClientID: o.cfg.ClientID})
-	o.oauth = &oauth2.Config{ClientID: o.cfg.ClientID, ClientSecret: o.cfg.ClientSecret.Reveal(), RedirectURL: o.cfg.RedirectURL,
-		Endpoint: p.Endpoint(), Scopes: o.cfg.Scopes}
+	if o.verifier == nil {
+		o.verifier = p.Verifier(&oidc.Config{ClientID: o.cfg.ClientID})
+		o.oauth = &oauth2.Config{ClientID: o.cfg.ClientID, ClientSecret: o.cfg.ClientSecret.Reveal(), RedirectURL: o.cfg.RedirectURL,
+			Endpoint: p.Endpoint(), Scopes: o.cfg.Scopes}
+	}
 	return o.verifier, o.oauth, nil
 }
+
+// oidcRetry is how long a failed discovery of the provider is not tried again.
+const oidcRetry = 5 * time.Second
 
 // Start begins a login: the provider's URL to redirect the browser to, and the cookie that
 // holds what the callback checks (HttpOnly, 10 minutes).
@@ -93,9 +107,6 @@ func (o *OIDC) ClearCookie() *http.Cookie {
 func (o *OIDC) Finish(r *http.Request) (id *Identity, cookie, csrf string, err error) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	if e := q.Get("error"); e != "" {
-		return nil, "", "", errorf(Unauthorized, "the login provider refused: %s %s", e, q.Get("error_description"))
-	}
 	c, err := r.Cookie(oidcCookie)
 	if err != nil {
 		return nil, "", "", errorf(BadRequest, "no login in progress (the login cookie is missing or expired); start again")
@@ -106,6 +117,11 @@ func (o *OIDC) Finish(r *http.Request) (id *Identity, cookie, csrf string, err e
 	}
 	if state == "" || q.Get("state") != state {
 		return nil, "", "", errorf(BadRequest, "the login's state does not match; start again")
+	}
+	if e := q.Get("error"); e != "" {
+		// Only the error code, and only of the login under way: the description is the
+		// provider's (or anyone's) free text.
+		return nil, "", "", errorf(Unauthorized, "the login provider refused the login (%s)", errorCode(e))
 	}
 	v, oc, err := o.setup(ctx)
 	if err != nil {
@@ -134,7 +150,7 @@ func (o *OIDC) Finish(r *http.Request) (id *Identity, cookie, csrf string, err e
 	if err != nil {
 		return nil, "", "", err
 	}
-	if err := o.svc.externalUser(ctx, id.User, id.Role); err != nil {
+	if err := o.svc.externalUser(ctx, id.User, idt.Issuer+" "+idt.Subject, id.Role); err != nil {
 		return nil, "", "", err
 	}
 	cookie, csrf, err = o.svc.startSession(ctx, id.User)
@@ -147,6 +163,9 @@ func (o *OIDC) Finish(r *http.Request) (id *Identity, cookie, csrf string, err e
 func (o *OIDC) identity(claims map[string]any) (*Identity, error) {
 	id := &Identity{}
 	for _, k := range []string{o.cfg.UsernameClaim, "email", "sub"} {
+		if k == "email" && claims["email_verified"] != true {
+			continue // an address the provider did not verify names no one
+		}
 		if v, ok := claims[k].(string); ok && v != "" {
 			id.User = v
 			break
@@ -195,16 +214,21 @@ func (o *OIDC) ManagedTeams() []string {
 }
 
 // externalUser creates a user logged in by the provider, or updates their role. Such users
-// have no password (they cannot log in with one); a local user with a password of the same
-// name is refused, so an identity at the provider cannot take a local account over.
-func (s *Service) externalUser(ctx context.Context, name string, role store.Role) error {
+// have no password (they cannot log in with one) and are bound to the provider's issuer and
+// subject: a local user with a password, or a provider user of another subject, of the same
+// name is refused, so no identity can take another's account over. Demoting the last admin
+// is refused like anywhere else.
+func (s *Service) externalUser(ctx context.Context, name, subject string, role store.Role) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.users.GetUser(ctx, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		err = s.users.CreateUser(ctx, store.User{Name: name, Role: role, CreatedAt: s.o.Now()})
-		if err != nil && !errors.Is(err, store.ErrExists) {
+		err = s.users.CreateUser(ctx, store.User{Name: name, Role: role, CreatedAt: s.o.Now(), Subject: subject})
+		if errors.Is(err, store.ErrExists) {
+			return errorf(Conflict, "user %q was created meanwhile; log in again", name)
+		}
+		if err != nil {
 			return fmt.Errorf("auth: create user: %w", err)
 		}
 		return nil
@@ -212,12 +236,30 @@ func (s *Service) externalUser(ctx context.Context, name string, role store.Role
 		return fmt.Errorf("auth: get user: %w", err)
 	case len(u.PasswordHash) > 0:
 		return errorf(Conflict, "a local user named %q exists; the provider's user of that name cannot log in as them (rename one)", name)
-	case u.Role == role:
+	case u.Subject != "" && u.Subject != subject:
+		return errorf(Conflict, "user %q belongs to another identity at the login provider; ask an admin", name)
+	case u.Role == role && u.Subject == subject:
 		return nil
 	}
-	u.Role = role
+	if u.Role == store.RoleAdmin && role != store.RoleAdmin {
+		if err := s.keepAnAdmin(ctx, "demote"); err != nil {
+			return errorf(Conflict, "the login provider no longer makes %q an admin, but Gregor has no other admin: make another admin first", name)
+		}
+	}
+	u.Role, u.Subject = role, subject
 	if err := s.users.UpdateUser(ctx, u); err != nil {
 		return fmt.Errorf("auth: update user: %w", err)
 	}
 	return nil
+}
+
+// errorCode keeps an OAuth error code's characters (a-z, 0-9, _), at most 64.
+func errorCode(e string) string {
+	b := make([]byte, 0, len(e))
+	for i := 0; i < len(e) && len(b) < 64; i++ {
+		if c := e[i]; c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }

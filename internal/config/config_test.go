@@ -120,6 +120,8 @@ func TestBadConfigs(t *testing.T) {
 			"FILE: oidc.client_id: required"},
 		{"oidc bad role", "oidc:\n  issuer: https://idp.example.com\n  client_id: g\n  redirect_url: https://g.example.com/cb\n  roles: {root: [x]}\n", nil,
 			`FILE: oidc.roles: "root" is not one of viewer, operator, admin`},
+		{"oidc bad team", "oidc:\n  issuer: https://idp.example.com\n  client_id: g\n  redirect_url: https://g.example.com/cb\n  teams: {\"a b\": [x]}\n", nil,
+			`FILE: oidc.teams: team "a b": 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit`},
 		{"oidc no redirect", "oidc:\n  issuer: idp\n  client_id: g\n", nil,
 			"FILE: oidc.issuer: \"idp\" is not an http(s) URL\nFILE: oidc.redirect_url: required: Gregor's callback URL as the browser reaches it, e.g. https://gregor.example.com/api/v1/auth/oidc/callback"},
 		{"region broker twice", "clusters:\n  - name: a\n    bootstrap: [h:1]\n    regions:\n      - {name: east, brokers: [1, 2]}\n      - {name: west, brokers: [2]}\n", nil,

@@ -3,8 +3,12 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 )
+
+// teamName is the pattern of team names (as self-service checks them).
+var teamName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}$`)
 
 // OIDC is login through an OpenID Connect provider (authorization code flow with PKCE),
 // alongside local users. Presence of issuer turns it on.
@@ -80,9 +84,20 @@ func (o *OIDC) validate() []error {
 	if !slices.Contains(roles, o.DefaultRole) {
 		bad("default_role", "%q is not one of viewer, operator, admin", o.DefaultRole)
 	}
-	for r := range o.Roles {
+	for r, groups := range o.Roles {
 		if !slices.Contains(roles, r) {
 			bad("roles", "%q is not one of viewer, operator, admin", r)
+		}
+		if len(groups) == 0 {
+			bad("roles."+r, "list the provider's groups that give it")
+		}
+	}
+	for t, groups := range o.Teams {
+		if !teamName.MatchString(t) {
+			bad("teams", "team %q: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit", t)
+		}
+		if len(groups) == 0 {
+			bad("teams."+t, "list the provider's groups that give it")
 		}
 	}
 	return errs

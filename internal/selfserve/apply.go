@@ -21,13 +21,17 @@ const applyTimeout = 60 * time.Second
 // an error only when the outcome could not be recorded (the request stays approved, and the
 // Kafka team can retry it once it is stale).
 func (s *Service) apply(ctx context.Context, a Actor, r store.Request) (store.Request, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
+	// The caller leaving does not stop it; Kafka's part has applyTimeout, and recording the
+	// outcome a fresh bound of its own, so a slow Kafka never leaves it unrecorded.
+	kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
 	defer cancel()
 	var sp Spec
 	result, err := any(nil), json.Unmarshal([]byte(r.Spec), &sp)
 	if err == nil {
-		result, err = s.applySpec(ctx, sp)
+		result, err = s.applySpec(kctx, sp)
 	}
+	ctx, cancelRec := recordCtx(ctx)
+	defer cancelRec()
 	r.UpdatedAt = s.now().UTC()
 	if err != nil {
 		r.State, r.Error = store.RequestFailed, err.Error()
@@ -42,6 +46,11 @@ func (s *Service) apply(ctx context.Context, a Actor, r store.Request) (store.Re
 	s.log.Info("self-service request applied", "request", r.ID, "kind", r.Kind, "state", r.State, "by", a.User)
 	s.notify(ctx, Event{Request: r, Action: string(r.State), By: a.User})
 	return r, nil
+}
+
+// recordCtx bounds a write to the store after Kafka's part, whatever time that took.
+func recordCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 }
 
 // staleApproved: an approved request whose apply ended long ago without recording an
@@ -62,7 +71,9 @@ func (s *Service) applySpec(ctx context.Context, sp Spec) (any, error) {
 			return nil, err
 		}
 		o := store.TopicOwner{Cluster: sp.Cluster, Topic: sp.Topic, Application: sp.Application, Region: sp.Region, CreatedAt: s.now().UTC()}
-		return plan, s.st.SetTopicOwner(ctx, o)
+		rctx, cancel := recordCtx(ctx)
+		defer cancel()
+		return plan, s.st.SetTopicOwner(rctx, o)
 	case KindAccess:
 		return s.grant(ctx, t, sp)
 	case KindQuota:
@@ -171,22 +182,26 @@ func ownGroup(sp Spec) bool {
 	return strings.HasPrefix(g, sp.Application+".")
 }
 
-// grant creates an access's ACLs on Kafka and records the grant; if Kafka refuses one, those
-// created so far are deleted again, so a failed request grants nothing.
+// grant creates an access's ACLs on Kafka and records the grant; if anything fails, the ACLs
+// it created are deleted again, so a failed request grants nothing. Grants are applied one
+// at a time (their group ACLs are shared between an application's grants).
 func (s *Service) grant(ctx context.Context, t Target, sp Spec) ([]operate.ACL, error) {
+	s.grantMu.Lock()
+	defer s.grantMu.Unlock()
 	acls := accessACLs(sp)
 	var created []operate.ACL
+	undo := func(err error) error {
+		for _, c := range created {
+			if _, uerr := operate.DeleteACLs(context.WithoutCancel(ctx), t.Client.Kgo(), aclFilter(c), false); uerr != nil {
+				s.log.Error("self-service: removing an ACL of a failed grant failed", "acl", c, "err", uerr)
+			}
+		}
+		return err
+	}
 	for _, a := range acls {
 		plan, err := operate.CreateACL(ctx, t.Client.Kgo(), a, false)
 		if err != nil {
-			for _, c := range created {
-				f := operate.ACLFilter{Principal: c.Principal, Host: c.Host, ResourceType: c.ResourceType, ResourceName: c.ResourceName,
-					PatternType: c.PatternType, Operation: c.Operation, Permission: c.Permission}
-				if _, uerr := operate.DeleteACLs(context.WithoutCancel(ctx), t.Client.Kgo(), f, false); uerr != nil {
-					s.log.Error("self-service: removing an ACL of a failed grant failed", "acl", c, "err", uerr)
-				}
-			}
-			return nil, fmt.Errorf("creating ACL %s %s on %s %q: %w", a.Permission, a.Operation, a.ResourceType, a.ResourceName, err)
+			return nil, undo(fmt.Errorf("creating ACL %s %s on %s %q: %w", a.Permission, a.Operation, a.ResourceType, a.ResourceName, err))
 		}
 		if !plan.Exists {
 			created = append(created, a)
@@ -194,13 +209,19 @@ func (s *Service) grant(ctx context.Context, t Target, sp Spec) ([]operate.ACL, 
 	}
 	g := store.Grant{Cluster: sp.Cluster, Topic: sp.Topic, Application: sp.Application, Access: sp.Access, Group: sp.Group, CreatedAt: s.now().UTC()}
 	if err := s.dropReplacedGroup(ctx, t, g); err != nil {
-		return nil, err
+		return nil, undo(err)
 	}
-	return acls, s.st.PutGrant(ctx, g)
+	rctx, cancel := recordCtx(ctx)
+	defer cancel()
+	if err := s.st.PutGrant(rctx, g); err != nil {
+		return nil, undo(err)
+	}
+	return acls, nil
 }
 
-// dropReplacedGroup: a consume grant replacing one with another group removes the old
-// group's ACL, unless another grant of the application still uses that group.
+// dropReplacedGroup: a consume grant that replaces one of the same topic with another group
+// removes the old group's ACL, unless the new grant or another of the application's grants
+// on the cluster gives the same ACL.
 func (s *Service) dropReplacedGroup(ctx context.Context, t Target, g store.Grant) error {
 	if g.Access != "consume" {
 		return nil
@@ -211,21 +232,16 @@ func (s *Service) dropReplacedGroup(ctx context.Context, t Target, g store.Grant
 	}
 	var old *store.Grant
 	for i := range gs {
-		if gs[i].Topic == g.Topic && gs[i].Access == "consume" && gs[i].Group != g.Group {
+		if gs[i].Topic == g.Topic && gs[i].Access == "consume" {
 			old = &gs[i]
 		}
 	}
-	if old == nil {
+	if old == nil || groupKey(*old) == groupKey(g) || groupUsedElsewhere(gs, *old) {
 		return nil
 	}
-	for _, o := range gs {
-		if o.Access == "consume" && o.Group == old.Group && o.Topic != g.Topic {
-			return nil // still in use
-		}
-	}
 	name, pattern := groupOf(Spec{Application: g.Application, Group: old.Group})
-	f := operate.ACLFilter{Principal: principal(g.Application), ResourceType: "group", ResourceName: name, PatternType: pattern, Operation: "read", Permission: "allow"}
-	_, err = operate.DeleteACLs(ctx, t.Client.Kgo(), f, false)
+	_, err = operate.DeleteACLs(ctx, t.Client.Kgo(), aclFilter(operate.ACL{Principal: principal(g.Application), Host: "*", ResourceType: "group",
+		ResourceName: name, PatternType: pattern, Operation: "read", Permission: "allow"}), false)
 	return err
 }
 
@@ -242,9 +258,17 @@ func (s *Service) ForgetTopic(ctx context.Context, cluster, topic string) error 
 		return err
 	}
 	for _, g := range grants {
-		f := operate.ACLFilter{Principal: principal(g.Application), ResourceType: "topic", ResourceName: topic, PatternType: "literal"}
-		if _, err := operate.DeleteACLs(ctx, t.Client.Kgo(), f, false); err != nil {
+		all, err := s.st.ListGrants(ctx, store.GrantFilter{Cluster: cluster, Application: g.Application})
+		if err != nil {
 			return err
+		}
+		for _, acl := range accessACLs(Spec{Application: g.Application, Topic: topic, Access: g.Access, Group: g.Group}) {
+			if acl.ResourceType == "group" && groupUsedElsewhere(all, g) {
+				continue // the application's other grants still give it
+			}
+			if _, err := operate.DeleteACLs(ctx, t.Client.Kgo(), aclFilter(acl), false); err != nil {
+				return err
+			}
 		}
 		if err := s.st.DeleteGrant(ctx, g); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
@@ -254,4 +278,27 @@ func (s *Service) ForgetTopic(ctx context.Context, cluster, topic string) error 
 		return err
 	}
 	return nil
+}
+
+// groupKey is the group ACL a consume grant gives, as pattern:name.
+func groupKey(g store.Grant) string {
+	name, pattern := groupOf(Spec{Application: g.Application, Group: g.Group})
+	return pattern + ":" + name
+}
+
+// groupUsedElsewhere reports whether another consume grant among gs (the application's, on
+// the cluster) than the one on g's topic gives the same group ACL as g.
+func groupUsedElsewhere(gs []store.Grant, g store.Grant) bool {
+	for _, o := range gs {
+		if o.Access == "consume" && o.Topic != g.Topic && groupKey(o) == groupKey(g) {
+			return true
+		}
+	}
+	return false
+}
+
+// aclFilter selects exactly one ACL.
+func aclFilter(a operate.ACL) operate.ACLFilter {
+	return operate.ACLFilter{Principal: a.Principal, Host: a.Host, ResourceType: a.ResourceType, ResourceName: a.ResourceName,
+		PatternType: a.PatternType, Operation: a.Operation, Permission: a.Permission}
 }

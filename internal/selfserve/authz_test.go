@@ -108,6 +108,10 @@ func TestSelfServiceAuthorization(t *testing.T) {
 		e.mustBasic(401, appA, "guess", "/api/v1/discovery/"+appA, nil)
 	}
 	e.mustBasic(429, appA, sa.Password, "/api/v1/discovery/"+appA, nil)
+	// Unknown applications cost the same and count nothing.
+	for range 12 {
+		e.mustBasic(401, "no-such-app", "guess", "/api/v1/discovery/no-such-app", nil)
+	}
 	e.must(200, "ann", "GET", "/api/v1/discovery/"+appA, nil, nil)
 	e.noSecret(sa.Password)
 }
@@ -123,13 +127,11 @@ func TestSelfServiceNoTakeover(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.setupTeams(uniq("ta"), uniq("tb"))
-	for _, name := range []string{testkit.AdminUser, legacy} {
-		e.must(201, "ann", "POST", "/api/v1/applications", map[string]string{"name": name, "team": "team-a"}, nil)
+	code, raw := e.call("ann", "POST", "/api/v1/applications", map[string]string{"name": testkit.AdminUser, "team": "team-a"}, nil)
+	if code != 400 || !strings.Contains(raw, "reserved") {
+		t.Fatalf("an application named as Gregor's own user: %d %s", code, raw)
 	}
-	code, raw := e.call("ann", "POST", "/api/v1/applications/"+testkit.AdminUser+"/credentials/prod", nil, nil)
-	if code != 403 || !strings.Contains(raw, "reserved") {
-		t.Fatalf("credential for Gregor's own user: %d %s", code, raw)
-	}
+	e.must(201, "ann", "POST", "/api/v1/applications", map[string]string{"name": legacy, "team": "team-a"}, nil)
 	var legacyExists bool
 	for deadline := time.Now().Add(20 * time.Second); !legacyExists && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		code, raw = e.call("ann", "POST", "/api/v1/applications/"+legacy+"/credentials/prod", nil, nil)
@@ -137,6 +139,11 @@ func TestSelfServiceNoTakeover(t *testing.T) {
 	}
 	if !legacyExists {
 		t.Fatalf("credential for an existing Kafka user: %d %s", code, raw)
+	}
+	// Nor do access or quotas for it: they would go to that user.
+	code, raw = e.call("ann", "POST", "/api/v1/requests", map[string]any{"kind": "quota", "cluster": "prod", "application": legacy, "producer_byte_rate": 1000}, nil)
+	if code != 409 || !strings.Contains(raw, "Gregor did not create") {
+		t.Fatalf("quota for an existing Kafka user's name: %d %s", code, raw)
 	}
 	// Both still log in with their own passwords.
 	for user, pw := range map[string]string{testkit.AdminUser: testkit.AdminPassword, legacy: "legacy-pw-1"} {

@@ -35,12 +35,21 @@ type DiscoveryTopic struct {
 	Group  string   `json:"group,omitempty"`
 }
 
+// dummyHash is compared against when an application has no credential, so the answer's
+// time does not tell which applications exist.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no credential"), bcrypt.MinCost)
+
 // AuthenticateApp checks an application's password against its kept credential hashes (the
-// password of any of its clusters).
+// password of any of its clusters): a Forbidden error for a wrong password, NotFound for an
+// application without a credential (after the same work).
 func (s *Service) AuthenticateApp(ctx context.Context, app, password string) error {
 	creds, err := s.st.ListCredentials(ctx, app)
 	if err != nil {
 		return err
+	}
+	if len(creds) == 0 {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return operate.Errorf(operate.NotFound, "wrong application name or password")
 	}
 	for _, c := range creds {
 		if bcrypt.CompareHashAndPassword(c.PasswordHash, []byte(password)) == nil {

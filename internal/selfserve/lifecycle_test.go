@@ -69,6 +69,12 @@ func TestSelfServiceLifecycle(t *testing.T) {
 	if got := aclsOf(t, adm, appA); !slices.Contains(got, "GROUP "+appA+". PREFIXED READ") {
 		t.Fatalf("A's ACLs %v lack READ on its own group prefix %s.", got, appA)
 	}
+	// The same groups asked again in another spelling keep their ACL.
+	e.must(201, "ann", "POST", "/api/v1/requests", map[string]any{"kind": "access", "cluster": "prod", "application": appA, "topic": topic, "access": "consume", "group": appA + ".*"}, &r)
+	e.must(200, "ann", "POST", fmt.Sprintf("/api/v1/requests/%d/approve", r.ID), nil, &r)
+	if got := aclsOf(t, adm, appA); r.State != "applied" || !slices.Contains(got, "GROUP "+appA+". PREFIXED READ") {
+		t.Fatalf("A's ACLs after the same groups asked again (%s): %v", r.State, got)
+	}
 	// Consume access again with another group replaces the first group's ACL.
 	e.must(201, "ann", "POST", "/api/v1/requests", map[string]any{"kind": "access", "cluster": "prod", "application": appA, "topic": topic, "access": "consume", "group": appA + ".special"}, &r)
 	e.must(200, "ann", "POST", fmt.Sprintf("/api/v1/requests/%d/approve", r.ID), nil, &r)
@@ -118,20 +124,30 @@ func TestSelfServiceLifecycle(t *testing.T) {
 	if len(view.Topics) != 0 || len(view.Grants) != 0 {
 		t.Fatalf("after deleting the topic the application still has %+v", view)
 	}
-	for _, a := range aclsOf(t, adm, appB) {
-		if strings.HasPrefix(a, "TOPIC "+topic+" ") {
-			t.Fatalf("B keeps %s on the deleted topic", a)
-		}
+	// B's only grant was on it: its topic ACLs and its (foreign) group ACL are gone too.
+	if got := aclsOf(t, adm, appB); len(got) != 0 {
+		t.Fatalf("B keeps %v after the topic's deletion", got)
 	}
 
 	// Deleting B (a grant, no credential) removes its ACLs and quota on the cluster.
+	other := uniq("life2")
+	e.must(201, "root", "POST", "/api/v1/requests", map[string]any{"kind": "topic", "cluster": "prod", "application": appA,
+		"topic": other, "region": "east", "partitions": 1, "replication_factor": 1, "apply": true}, &r)
+	e.must(201, "bob", "POST", "/api/v1/requests", map[string]any{"kind": "access", "cluster": "prod", "application": appB, "topic": other, "access": "consume"}, &r)
+	e.must(200, "ann", "POST", fmt.Sprintf("/api/v1/requests/%d/approve", r.ID), nil, &r)
 	e.must(201, "root", "POST", "/api/v1/requests", map[string]any{"kind": "quota", "cluster": "prod", "application": appB, "consumer_byte_rate": 1 << 20, "apply": true}, &r)
-	if len(aclsOf(t, adm, appB)) == 0 {
-		t.Fatal("B has no ACLs before its deletion; the test proves nothing")
+	if got := aclsOf(t, adm, appB); len(got) != 3 {
+		t.Fatalf("B's ACLs before its deletion: %v, want 3", got)
 	}
+	// An ACL an operator set by hand for the same principal is not Gregor's to delete.
+	manual := kadm.NewACLs().Allow("User:" + appB).AllowHosts().Topics("manual-" + appB).ResourcePatternType(kadm.ACLPatternLiteral).Operations(kadm.OpDescribe)
+	if _, err := adm.CreateACLs(ctx, manual); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = adm.DeleteACLs(context.Background(), manual) })
 	e.must(200, "bob", "DELETE", "/api/v1/applications/"+appB, nil, nil)
-	if got := aclsOf(t, adm, appB); len(got) != 0 {
-		t.Fatalf("B's ACLs left after its deletion: %v", got)
+	if got := aclsOf(t, adm, appB); !slices.Equal(got, []string{"TOPIC manual-" + appB + " LITERAL DESCRIBE"}) {
+		t.Fatalf("B's ACLs after its deletion: %v, want only the manual one", got)
 	}
 	qs, err := adm.DescribeClientQuotas(ctx, true, []kadm.DescribeClientQuotaComponent{{Type: "user", MatchName: &appB}})
 	if err != nil {

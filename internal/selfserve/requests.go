@@ -124,6 +124,9 @@ func (s *Service) checkSpec(ctx context.Context, a Actor, sp *Spec) (app *appRef
 			return nil, err
 		}
 	case KindAccess:
+		if err := s.notForeign(ctx, t, app.Name); err != nil {
+			return nil, err
+		}
 		if sp.Access != "produce" && sp.Access != "consume" {
 			return nil, operate.Errorf(operate.Invalid, `"access" must be produce or consume`)
 		}
@@ -137,6 +140,9 @@ func (s *Service) checkSpec(ctx context.Context, a Actor, sp *Spec) (app *appRef
 			return nil, err
 		}
 	case KindQuota:
+		if err := s.notForeign(ctx, t, app.Name); err != nil {
+			return nil, err
+		}
 		if sp.ProducerByteRate < 0 || sp.ConsumerByteRate < 0 || sp.ProducerByteRate+sp.ConsumerByteRate == 0 {
 			return nil, operate.Errorf(operate.Invalid, "give producer_byte_rate and/or consumer_byte_rate, in bytes per second (more than 0)")
 		}
@@ -161,6 +167,26 @@ func (s *Service) checkSpec(ctx context.Context, a Actor, sp *Spec) (app *appRef
 }
 
 type appRef struct{ Name, Team string }
+
+// notForeign refuses rights for an application on a cluster where a Kafka user of its name
+// exists that Gregor did not create for it: the ACLs or quotas would go to that user.
+func (s *Service) notForeign(ctx context.Context, t Target, app string) error {
+	if c, err := s.credential(ctx, app, t.Name); err != nil || c != nil {
+		return err
+	}
+	if reservedName(app, t) {
+		return operate.Errorf(operate.Forbidden, "application %q cannot have rights on cluster %q: the name is reserved", app, t.Name)
+	}
+	_, err := operate.GetSCRAMUser(ctx, t.Client.Admin, app)
+	switch {
+	case err == nil:
+		return operate.Errorf(operate.Conflict, "a Kafka user named %q exists on cluster %q that Gregor did not create for this application: "+
+			"access or quotas for the application would go to it; name the application otherwise", app, t.Name)
+	case isNotFound(err):
+		return nil
+	}
+	return err
+}
 
 func regionNames(t Target) string {
 	var ns []string

@@ -85,6 +85,7 @@ type Service struct {
 	hashCost int
 	rotateMu sync.Mutex
 	retryMu  sync.Mutex
+	grantMu  sync.Mutex
 }
 
 // New builds a Service.

@@ -103,6 +103,11 @@ func (s *Service) CreateApplication(ctx context.Context, a Actor, name, team, de
 	if err := checkName("application", name); err != nil {
 		return store.Application{}, err
 	}
+	for _, t := range s.targets {
+		if reservedName(name, t) {
+			return store.Application{}, operate.Errorf(operate.Invalid, "application name %q is reserved: Kafka's unauthenticated clients, or Gregor's own user on cluster %q, use it", name, t.Name)
+		}
+	}
 	if strings.EqualFold(name, "ANONYMOUS") {
 		return store.Application{}, operate.Errorf(operate.Invalid, "application name %q is reserved: Kafka's unauthenticated clients use it", name)
 	}
@@ -126,9 +131,10 @@ func (s *Service) application(ctx context.Context, a Actor, name string, manage 
 	return app, nil
 }
 
-// DeleteApplication deletes an application (its team or an admin): on every configured
-// cluster its ACLs, its client quotas and its SCRAM credential, then what Gregor keeps of
-// it. A cluster that cannot be reached stops it with the cluster named (retry later), so no
+// DeleteApplication deletes an application (its team or an admin) and, on Kafka, only what
+// Gregor made for it: the ACLs of its recorded grants, the client quotas its applied quota
+// requests set, and its SCRAM credentials (every mechanism) where Gregor created one. A
+// cluster that cannot be reached stops it with the cluster named (retry later), so no
 // identity is left behind with rights.
 func (s *Service) DeleteApplication(ctx context.Context, a Actor, name string) error {
 	if _, err := s.application(ctx, a, name, true); err != nil {
@@ -138,48 +144,83 @@ func (s *Service) DeleteApplication(ctx context.Context, a Actor, name string) e
 	if err != nil {
 		return err
 	}
-	has := map[string]bool{}
-	for _, c := range creds {
-		has[c.Cluster] = true
+	grants, err := s.st.ListGrants(ctx, store.GrantFilter{Application: name})
+	if err != nil {
+		return err
 	}
-	notFound := func(err error) bool {
-		var oe *operate.Error
-		return errors.As(err, &oe) && oe.Kind == operate.NotFound
+	quotas, _, err := s.st.ListRequests(ctx, store.RequestFilter{Application: name, Kind: KindQuota, State: string(store.RequestApplied)})
+	if err != nil {
+		return err
 	}
-	for _, t := range s.targets {
-		if t.Client == nil {
+	on := func(cluster string, err error) error {
+		return fmt.Errorf("deleting application %q on cluster %q: %w", name, cluster, err)
+	}
+	for _, g := range grants {
+		t, err := s.kafkaTarget(g.Cluster)
+		if err != nil {
+			return on(g.Cluster, err)
+		}
+		for _, acl := range accessACLs(Spec{Application: name, Topic: g.Topic, Access: g.Access, Group: g.Group}) {
+			if _, err := operate.DeleteACLs(ctx, t.Client.Kgo(), aclFilter(acl), false); err != nil {
+				return on(g.Cluster, err)
+			}
+		}
+	}
+	done := map[string]bool{}
+	for _, q := range quotas {
+		if done[q.Cluster] {
 			continue
 		}
-		on := func(err error) error {
-			return fmt.Errorf("deleting application %q on cluster %q: %w", name, t.Name, err)
-		}
-		if _, err := operate.DeleteACLs(ctx, t.Client.Kgo(), operate.ACLFilter{Principal: principal(name)}, false); err != nil {
-			return on(err)
-		}
-		qs, err := operate.ListQuotas(ctx, t.Client.Admin, operate.QuotaFilter{User: name})
+		done[q.Cluster] = true
+		t, err := s.kafkaTarget(q.Cluster)
 		if err != nil {
-			return on(err)
+			return on(q.Cluster, err)
 		}
-		for _, q := range qs {
-			if q.Entity.User == nil || *q.Entity.User != name || q.Entity.ClientID != nil || len(q.Values) == 0 {
-				continue
-			}
-			user := name
-			c := operate.QuotaChange{Entity: operate.QuotaEntity{User: &user}}
-			for k := range q.Values {
-				c.Remove = append(c.Remove, k)
-			}
-			if _, err := operate.AlterQuotas(ctx, t.Client.Admin, c, false); err != nil {
-				return on(err)
-			}
+		if err := removeUserQuotas(ctx, t, name); err != nil {
+			return on(q.Cluster, err)
 		}
-		if has[t.Name] { // every mechanism: an older one may still hold a password
-			if _, err := operate.DeleteSCRAMUser(ctx, t.Client.Admin, name, "", false); err != nil && !notFound(err) {
-				return on(err)
-			}
+	}
+	for _, c := range creds {
+		t, err := s.kafkaTarget(c.Cluster)
+		if err != nil {
+			return on(c.Cluster, err)
+		}
+		// Every mechanism: an older one may still hold a password.
+		if _, err := operate.DeleteSCRAMUser(ctx, t.Client.Admin, name, "", false); err != nil && !isNotFound(err) {
+			return on(c.Cluster, err)
 		}
 	}
 	return storeErr("application "+name, s.st.DeleteApplication(ctx, name))
+}
+
+// removeUserQuotas removes the byte-rate quotas of a user that quota requests set.
+func removeUserQuotas(ctx context.Context, t Target, user string) error {
+	qs, err := operate.ListQuotas(ctx, t.Client.Admin, operate.QuotaFilter{User: user})
+	if err != nil {
+		return err
+	}
+	for _, q := range qs {
+		if q.Entity.User == nil || *q.Entity.User != user || q.Entity.ClientID != nil {
+			continue
+		}
+		c := operate.QuotaChange{Entity: operate.QuotaEntity{User: &user}}
+		for _, k := range []string{"producer_byte_rate", "consumer_byte_rate"} {
+			if _, ok := q.Values[k]; ok {
+				c.Remove = append(c.Remove, k)
+			}
+		}
+		if len(c.Remove) > 0 {
+			if _, err := operate.AlterQuotas(ctx, t.Client.Admin, c, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func isNotFound(err error) bool {
+	var oe *operate.Error
+	return errors.As(err, &oe) && oe.Kind == operate.NotFound
 }
 
 // Secret is an application's credential with its password: shown once, never kept.

@@ -67,8 +67,9 @@ const (
 type User struct {
 	Name         string
 	Role         Role
-	PasswordHash []byte // bcrypt
+	PasswordHash []byte // bcrypt; none for users of an OpenID Connect provider
 	CreatedAt    time.Time
+	Subject      string // "<issuer> <subject>" of a provider's user; "" for local users
 }
 
 // Token is an API token; only its SHA-256 hash is stored.

@@ -12,7 +12,7 @@ import (
 // back in UTC; a zero CreatedAt is set to Now().
 
 const (
-	userCols    = `name, role, password_hash, created_at`
+	userCols    = `name, role, password_hash, created_at, subject`
 	tokenCols   = `id, user_name, name, hash, created_at, expires_at`
 	sessionCols = `hash, user_name, csrf, created_at, expires_at`
 )
@@ -22,7 +22,7 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanUser(r scanner) (u User, err error) {
 	var created int64
-	err = r.Scan(&u.Name, &u.Role, &u.PasswordHash, &created)
+	err = r.Scan(&u.Name, &u.Role, &u.PasswordHash, &created, &u.Subject)
 	u.CreatedAt = fromMS(created)
 	return u, err
 }
@@ -119,8 +119,8 @@ func (s *sqlStore) CreateUser(ctx context.Context, u User) error {
 	if u.Name == "" {
 		return errors.New("store: create user: empty name")
 	}
-	return s.exec(ctx, "create user "+u.Name, false, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?)`,
-		u.Name, string(u.Role), nonNil(u.PasswordHash), s.created(u.CreatedAt))
+	return s.exec(ctx, "create user "+u.Name, false, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?)`,
+		u.Name, string(u.Role), nonNil(u.PasswordHash), s.created(u.CreatedAt), u.Subject)
 }
 
 // GetUser returns the user; ErrNotFound if there is none.
@@ -133,16 +133,16 @@ func (s *sqlStore) ListUsers(ctx context.Context) ([]User, error) {
 	return list(ctx, s, "list users", scanUser, `SELECT `+userCols+` FROM users ORDER BY name`)
 }
 
-// UpdateUser sets the role and password hash of u.Name; ErrNotFound if there is no such user.
+// UpdateUser sets the role, password hash and subject of u.Name; ErrNotFound if there is no
+// such user.
 func (s *sqlStore) UpdateUser(ctx context.Context, u User) error {
-	return s.exec(ctx, "update user "+u.Name, true, `UPDATE users SET role = ?, password_hash = ? WHERE name = ?`,
-		string(u.Role), nonNil(u.PasswordHash), u.Name)
+	return s.exec(ctx, "update user "+u.Name, true, `UPDATE users SET role = ?, password_hash = ?, subject = ? WHERE name = ?`,
+		string(u.Role), nonNil(u.PasswordHash), u.Subject, u.Name)
 }
 
-// DeleteUser deletes the user with its tokens and sessions (ON DELETE CASCADE); ErrNotFound
-// if there is no such user.
-// DeleteUser deletes a user and their team memberships (a later user of the same name
-// starts in no team).
+// DeleteUser deletes a user with their tokens and sessions (ON DELETE CASCADE) and their
+// team memberships (a later user of the same name starts in no team); ErrNotFound if there
+// is no such user.
 func (s *sqlStore) DeleteUser(ctx context.Context, name string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM users WHERE name = ?`), name)
