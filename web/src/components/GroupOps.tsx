@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/endpoints';
 import type { GroupDeletion, OffsetChange, OffsetDeletion, ResetMode, ResetOffsetsRequest, ResetPlan } from '../api/types';
 import { formatInt } from '../lib/format';
-import { OpError, PlanWarnings, usePreview } from './Ops';
+import { OpError, PlanFooter, PlanWarnings, usePlanForm } from './Ops';
 import { Loading } from './States';
 
 export const RESET_MODES: { value: ResetMode; label: string; help: string }[] = [
@@ -117,24 +117,16 @@ export function ResetOffsetsForm({ cluster, group, topics, onApplied, onCancel }
   const [offset, setOffset] = useState<number | string>('');
   const [shift, setShift] = useState<number | string>('');
   const [selected, setSelected] = useState<string[]>(topics);
-  const [problem, setProblem] = useState<string | null>(null);
-  const preview = usePreview<ResetPlan>();
   const dry = useMutation({ mutationFn: (r: ResetOffsetsRequest) => api.resetOffsets(cluster, group, r) });
   const apply = useMutation({ mutationFn: (r: ResetOffsetsRequest) => api.resetOffsets(cluster, group, r), onSuccess: onApplied });
+  const { planFor, runPreview, error } = usePlanForm(dry, apply);
 
   const req = resetRequest({ mode, timestamp, offset, shift, topics: selected });
   const key = typeof req === 'string' ? '' : JSON.stringify(req);
-  const plan = key ? preview.planFor(key) : null;
+  const plan = key ? planFor(key) : null;
   const blocked = plan ? applyBlocked(plan) : null;
 
-  const doPreview = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (typeof req === 'string') return setProblem(req);
-    setProblem(null);
-    apply.reset();
-    dry.mutate({ ...req, dry_run: true }, { onSuccess: (p) => preview.set(JSON.stringify(req), p) });
-  };
-  const error = problem ?? (apply.isError ? apply.error : dry.isError ? dry.error : null);
+  const doPreview = (e?: FormEvent) => runPreview(e, typeof req === 'string' ? req : { key, arg: { ...req, dry_run: true } });
 
   return (
     <form onSubmit={doPreview} data-testid="reset-form" noValidate>
@@ -184,26 +176,19 @@ export function ResetOffsetsForm({ cluster, group, topics, onApplied, onCancel }
             {blocked}
           </Alert>
         )}
-        <Group justify="flex-end" gap="xs">
-          {onCancel && (
-            <Button variant="default" onClick={onCancel}>
-              Cancel
-            </Button>
-          )}
-          <Button type="submit" variant={plan ? 'default' : 'filled'} loading={dry.isPending} data-testid="reset-preview">
-            Preview
-          </Button>
-          <Button
-            color="orange"
-            onClick={() => typeof req !== 'string' && plan && apply.mutate({ ...req, dry_run: false })}
-            disabled={!plan || !!blocked}
-            title={!plan ? 'Preview first' : blocked ?? undefined}
-            loading={apply.isPending}
-            data-testid="reset-apply"
-          >
-            Apply
-          </Button>
-        </Group>
+        <PlanFooter
+          planned={!!plan}
+          previewing={dry.isPending}
+          previewTestId="reset-preview"
+          onCancel={onCancel}
+          applyLabel="Apply"
+          applyColor="orange"
+          applyTestId="reset-apply"
+          onApply={() => typeof req !== 'string' && plan && apply.mutate({ ...req, dry_run: false })}
+          applying={apply.isPending}
+          applyDisabled={!!blocked}
+          applyTitle={plan ? blocked : undefined}
+        />
       </Stack>
     </form>
   );
@@ -283,20 +268,12 @@ export function DeleteGroupForm({ cluster, group, onDeleted, onCancel }: { clust
  */
 export function DeleteOffsetsForm({ cluster, group, topics, onDeleted, onCancel }: { cluster: string; group: string; topics: string[]; onDeleted: (d: OffsetDeletion) => void; onCancel?: () => void }) {
   const [topic, setTopic] = useState<string | null>(topics.length === 1 ? topics[0] : null);
-  const preview = usePreview<OffsetDeletion>();
-  const [problem, setProblem] = useState<string | null>(null);
   const dry = useMutation({ mutationFn: (t: string) => api.deleteGroupOffsets(cluster, group, t, true) });
   const del = useMutation({ mutationFn: (t: string) => api.deleteGroupOffsets(cluster, group, t, false), onSuccess: onDeleted });
-  const plan = topic ? preview.planFor(topic) : null;
+  const { planFor, runPreview, error } = usePlanForm(dry, del);
+  const plan = topic ? planFor(topic) : null;
   const offsets = plan?.offsets ?? [];
-  const doPreview = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (!topic) return setProblem('Pick the topic whose committed offsets go.');
-    setProblem(null);
-    del.reset();
-    dry.mutate(topic, { onSuccess: (d) => preview.set(topic, d) });
-  };
-  const error = problem ?? (del.isError ? del.error : dry.isError ? dry.error : null);
+  const doPreview = (e?: FormEvent) => runPreview(e, topic ? { key: topic, arg: topic } : 'Pick the topic whose committed offsets go.');
   return (
     <form onSubmit={doPreview} data-testid="delete-offsets-form" noValidate>
       <Stack gap="sm">
@@ -340,19 +317,18 @@ export function DeleteOffsetsForm({ cluster, group, topics, onDeleted, onCancel 
             </Table>
           </Paper>
         )}
-        <Group justify="flex-end" gap="xs">
-          {onCancel && (
-            <Button variant="default" onClick={onCancel}>
-              Cancel
-            </Button>
-          )}
-          <Button type="submit" variant={plan ? 'default' : 'filled'} loading={dry.isPending} data-testid="delete-offsets-preview">
-            Preview
-          </Button>
-          <Button color="red" onClick={() => topic && plan && del.mutate(topic)} disabled={!plan || offsets.length === 0} title={plan ? undefined : 'Preview first'} loading={del.isPending} data-testid="delete-offsets-submit">
-            Delete offsets
-          </Button>
-        </Group>
+        <PlanFooter
+          planned={!!plan}
+          previewing={dry.isPending}
+          previewTestId="delete-offsets-preview"
+          onCancel={onCancel}
+          applyLabel="Delete offsets"
+          applyColor="red"
+          applyTestId="delete-offsets-submit"
+          onApply={() => topic && plan && del.mutate(topic)}
+          applying={del.isPending}
+          applyDisabled={offsets.length === 0}
+        />
       </Stack>
     </form>
   );

@@ -1,4 +1,4 @@
-import { Anchor, Breadcrumbs, Group, Paper, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Breadcrumbs, Group, Paper, SimpleGrid, Stack, Table, Text, Title, Tooltip, type TableProps } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useTimeState } from '../lib/timeState';
@@ -114,5 +114,47 @@ export function Meta({ label, children }: { label: string; children: ReactNode }
         {children}
       </Text>
     </Text>
+  );
+}
+
+/**
+ * A bordered table with a scroll container, or what to show instead (empty, loading): the table's
+ * header row has the columns, and an empty column for row actions when actions is set.
+ */
+export function TablePanel({
+  empty,
+  minWidth,
+  columns,
+  actions = false,
+  table,
+  testId,
+  children,
+}: {
+  empty?: ReactNode;
+  minWidth: number;
+  columns: string[];
+  actions?: boolean;
+  table: TableProps;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <Paper withBorder radius="md" p={0}>
+      {empty || (
+        <Table.ScrollContainer minWidth={minWidth}>
+          <Table {...table} data-testid={testId}>
+            <Table.Thead>
+              <Table.Tr>
+                {columns.map((c) => (
+                  <Table.Th key={c}>{c}</Table.Th>
+                ))}
+                {actions && <Table.Th />}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>{children}</Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Paper>
   );
 }

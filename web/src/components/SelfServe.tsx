@@ -1,8 +1,8 @@
 // Pieces shared by the self-service pages: request states, a request's spec in words, the
 // new-request form, and the explanation for users without a team.
-import { Alert, Badge, Button, Group, NativeSelect, NumberInput, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, NativeSelect, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconUsersGroup } from '@tabler/icons-react';
+import { IconPlus, IconUsersGroup } from '@tabler/icons-react';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api/endpoints';
 import { selfserve, type RequestKind, type RequestView, type Spec } from '../api/selfserve';
@@ -290,5 +290,61 @@ export function NewRequestForm({
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/**
+ * The frame of a create form (a team, an application): the fields in a grid, the problem to fix
+ * first (check) or the failed creation, and the create button. create runs once check finds nothing.
+ */
+export function CreateForm({
+  testId,
+  cols,
+  check,
+  create,
+  creating,
+  createError,
+  errorTitle,
+  errorTestId,
+  submitLabel,
+  submitTestId,
+  children,
+}: {
+  testId: string;
+  cols: number;
+  check: () => string | null;
+  create: () => void;
+  creating: boolean;
+  createError: unknown;
+  errorTitle: string;
+  errorTestId: string;
+  submitLabel: string;
+  submitTestId: string;
+  children: ReactNode;
+}) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const p = check();
+    if (p) return setProblem(p);
+    setProblem(null);
+    create();
+  };
+  return (
+    <Paper withBorder radius="md" p="sm">
+      <form onSubmit={submit} noValidate data-testid={testId}>
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: cols }} spacing="sm">
+            {children}
+          </SimpleGrid>
+          <OpError error={problem ?? createError} title={problem ? 'Not yet' : errorTitle} testId={errorTestId} />
+          <Group justify="flex-end">
+            <Button type="submit" leftSection={<IconPlus size={14} />} loading={creating} data-testid={submitTestId}>
+              {submitLabel}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
   );
 }

@@ -8,7 +8,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/endpoints';
 import type { AlterConfigsPlan, Config, DeleteTopicPlan, PurgePlan, PurgeRequest, TopicConfigChanges } from '../api/types';
 import { formatBytes, formatInt } from '../lib/format';
-import { OpError, PlanWarnings, usePreview } from './Ops';
+import { OpError, PlanFooter, PlanWarnings, usePlanForm } from './Ops';
 import { Loading } from './States';
 
 // ---- Delete ----
@@ -194,24 +194,16 @@ export function EditConfigsForm({
 }) {
   const next = useRef(1);
   const [rows, setRows] = useState<ConfigEditRow[]>([{ key: 0, name: '', op: 'set', value: '' }]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const preview = usePreview<AlterConfigsPlan>();
   const dry = useMutation({ mutationFn: (b: TopicConfigChanges) => api.alterTopicConfigs(cluster, topic, b) });
   const apply = useMutation({ mutationFn: (b: TopicConfigChanges) => api.alterTopicConfigs(cluster, topic, b), onSuccess: onDone });
+  const { planFor, runPreview, error } = usePlanForm(dry, apply);
   const names = Object.keys(configs ?? {}).sort();
   const body = configChanges(rows);
   const key = typeof body === 'string' ? '' : JSON.stringify(body);
-  const plan = key ? preview.planFor(key) : null;
+  const plan = key ? planFor(key) : null;
   const setRow = (k: number, patch: Partial<ConfigEditRow>) => setRows((rs) => rs.map((r) => (r.key === k ? { ...r, ...patch } : r)));
 
-  const doPreview = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (typeof body === 'string') return setProblem(body);
-    setProblem(null);
-    apply.reset();
-    dry.mutate({ ...body, dry_run: true }, { onSuccess: (p) => preview.set(JSON.stringify(body), p) });
-  };
-  const error = problem ?? (apply.isError ? apply.error : dry.isError ? dry.error : null);
+  const doPreview = (e?: FormEvent) => runPreview(e, typeof body === 'string' ? body : { key, arg: { ...body, dry_run: true } });
 
   return (
     <form onSubmit={doPreview} data-testid="edit-configs-form" noValidate>
@@ -267,19 +259,17 @@ export function EditConfigsForm({
         </div>
         <OpError error={error} title={apply.isError ? 'Could not change the configs' : 'Cannot change these configs'} testId="edit-configs-error" />
         {plan && <ConfigPlanView plan={plan} testId="config-plan" />}
-        <Group justify="flex-end" gap="xs">
-          {onCancel && (
-            <Button variant="default" onClick={onCancel}>
-              Cancel
-            </Button>
-          )}
-          <Button type="submit" variant={plan ? 'default' : 'filled'} loading={dry.isPending} data-testid="configs-preview">
-            Preview
-          </Button>
-          <Button color="orange" onClick={() => typeof body !== 'string' && plan && apply.mutate({ ...body, dry_run: false })} disabled={!plan} title={plan ? undefined : 'Preview first'} loading={apply.isPending} data-testid="configs-apply">
-            Apply
-          </Button>
-        </Group>
+        <PlanFooter
+          planned={!!plan}
+          previewing={dry.isPending}
+          previewTestId="configs-preview"
+          onCancel={onCancel}
+          applyLabel="Apply"
+          applyColor="orange"
+          applyTestId="configs-apply"
+          onApply={() => typeof body !== 'string' && plan && apply.mutate({ ...body, dry_run: false })}
+          applying={apply.isPending}
+        />
       </Stack>
     </form>
   );
@@ -373,22 +363,14 @@ export function PurgeForm({ cluster, topic, partitions, onDone, onCancel }: { cl
   const [offset, setOffset] = useState<number | string>('');
   const [time, setTime] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const preview = usePreview<PurgePlan>();
   const dry = useMutation({ mutationFn: (b: PurgeRequest) => api.purgeTopic(cluster, topic, b) });
   const apply = useMutation({ mutationFn: (b: PurgeRequest) => api.purgeTopic(cluster, topic, b), onSuccess: onDone });
+  const { planFor, runPreview, error } = usePlanForm(dry, apply);
   const req = purgeRequest({ mode, offset, time, partitions: selected });
   const key = typeof req === 'string' ? '' : JSON.stringify(req);
-  const plan = key ? preview.planFor(key) : null;
+  const plan = key ? planFor(key) : null;
 
-  const doPreview = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (typeof req === 'string') return setProblem(req);
-    setProblem(null);
-    apply.reset();
-    dry.mutate({ ...req, dry_run: true }, { onSuccess: (p) => preview.set(JSON.stringify(req), p) });
-  };
-  const error = problem ?? (apply.isError ? apply.error : dry.isError ? dry.error : null);
+  const doPreview = (e?: FormEvent) => runPreview(e, typeof req === 'string' ? req : { key, arg: { ...req, dry_run: true } });
 
   return (
     <form onSubmit={doPreview} data-testid="purge-form" noValidate>
@@ -435,19 +417,17 @@ export function PurgeForm({ cluster, topic, partitions, onDone, onCancel }: { cl
             <PlanWarnings warnings={plan.warnings} />
           </Paper>
         )}
-        <Group justify="flex-end" gap="xs">
-          {onCancel && (
-            <Button variant="default" onClick={onCancel}>
-              Cancel
-            </Button>
-          )}
-          <Button type="submit" variant={plan ? 'default' : 'filled'} loading={dry.isPending} data-testid="purge-preview">
-            Preview
-          </Button>
-          <Button color="red" onClick={() => typeof req !== 'string' && plan && apply.mutate({ ...req, dry_run: false })} disabled={!plan} title={plan ? undefined : 'Preview first'} loading={apply.isPending} data-testid="purge-apply">
-            Purge
-          </Button>
-        </Group>
+        <PlanFooter
+          planned={!!plan}
+          previewing={dry.isPending}
+          previewTestId="purge-preview"
+          onCancel={onCancel}
+          applyLabel="Purge"
+          applyColor="red"
+          applyTestId="purge-apply"
+          onApply={() => typeof req !== 'string' && plan && apply.mutate({ ...req, dry_run: false })}
+          applying={apply.isPending}
+        />
       </Stack>
     </form>
   );

@@ -4,7 +4,7 @@ import { IconAlertTriangle, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/endpoints';
 import type { AddPartitionsPlan, CreateTopicPlan, NewTopic } from '../api/types';
-import { OpError, PlanWarnings, usePreview } from './Ops';
+import { OpError, PlanFooter, PlanWarnings, usePlanForm } from './Ops';
 
 interface ConfigRow {
   key: number;
@@ -103,29 +103,21 @@ export function CreateTopicForm({ cluster, onCreated, onCancel }: { cluster: str
   const [rf, setRf] = useState<number | string>('');
   const [configs, setConfigs] = useState<ConfigRow[]>([]);
   const [brokers, setBrokers] = useState<string[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const preview = usePreview<CreateTopicPlan>();
   const bq = useQuery({ queryKey: ['brokers', cluster], queryFn: ({ signal }) => api.brokers(cluster, signal) });
   const dry = useMutation({ mutationFn: (t: NewTopic) => api.createTopic(cluster, t) });
   const create = useMutation({ mutationFn: (t: NewTopic) => api.createTopic(cluster, t), onSuccess: onCreated });
+  const { planFor, runPreview, error } = usePlanForm(dry, create);
 
   const spec = topicSpec({ name, partitions, rf, configs, brokers });
   const key = typeof spec === 'string' ? '' : JSON.stringify(spec);
-  const plan = key ? preview.planFor(key) : null;
+  const plan = key ? planFor(key) : null;
   const setRow = (k: number, patch: Partial<ConfigRow>) => setConfigs((rs) => rs.map((r) => (r.key === k ? { ...r, ...patch } : r)));
 
-  const doPreview = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (typeof spec === 'string') return setProblem(spec);
-    setProblem(null);
-    create.reset();
-    dry.mutate({ ...spec, dry_run: true }, { onSuccess: (p) => preview.set(JSON.stringify(spec), p) });
-  };
+  const doPreview = (e?: FormEvent) => runPreview(e, typeof spec === 'string' ? spec : { key, arg: { ...spec, dry_run: true } });
   const doCreate = () => {
     if (typeof spec === 'string' || !plan) return;
     create.mutate({ ...spec, dry_run: false });
   };
-  const error = problem ?? (create.isError ? create.error : dry.isError ? dry.error : null);
 
   return (
     <form onSubmit={doPreview} data-testid="create-topic-form" noValidate>
@@ -181,19 +173,16 @@ export function CreateTopicForm({ cluster, onCreated, onCancel }: { cluster: str
         />
         <OpError error={error} title={create.isError ? 'Could not create the topic' : 'Cannot create this topic'} testId="create-topic-error" />
         {plan && <TopicPlanView plan={plan} />}
-        <Group justify="flex-end" gap="xs">
-          {onCancel && (
-            <Button variant="default" onClick={onCancel}>
-              Cancel
-            </Button>
-          )}
-          <Button type="submit" variant={plan ? 'default' : 'filled'} loading={dry.isPending} data-testid="topic-preview">
-            Preview
-          </Button>
-          <Button onClick={doCreate} disabled={!plan} loading={create.isPending} title={plan ? undefined : 'Preview first'} data-testid="topic-create">
-            Create
-          </Button>
-        </Group>
+        <PlanFooter
+          planned={!!plan}
+          previewing={dry.isPending}
+          previewTestId="topic-preview"
+          onCancel={onCancel}
+          applyLabel="Create"
+          applyTestId="topic-create"
+          onApply={doCreate}
+          applying={create.isPending}
+        />
       </Stack>
     </form>
   );
@@ -206,23 +195,22 @@ export const KEYED_WARNING =
 /** Grow a topic to a new total of partitions: Preview (dry run), then Add. */
 export function AddPartitionsForm({ cluster, topic, current, onDone, onCancel }: { cluster: string; topic: string; current: number; onDone: (p: AddPartitionsPlan) => void; onCancel?: () => void }) {
   const [count, setCount] = useState<number | string>(current + 1);
-  const [problem, setProblem] = useState<string | null>(null);
-  const preview = usePreview<AddPartitionsPlan>();
   const dry = useMutation({ mutationFn: (n: number) => api.addPartitions(cluster, topic, { count: n, dry_run: true }) });
   const apply = useMutation({ mutationFn: (n: number) => api.addPartitions(cluster, topic, { count: n, dry_run: false }), onSuccess: onDone });
+  const { planFor, runPreview, error } = usePlanForm(dry, apply);
   const n = Number(count);
   const valid = count !== '' && Number.isInteger(n) && n >= 1;
-  const plan = valid ? preview.planFor(String(n)) : null;
+  const plan = valid ? planFor(String(n)) : null;
 
-  const doPreview = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (!valid) return setProblem('Give the new total number of partitions.');
-    if (n <= current) return setProblem(`${topic} has ${current} partitions: the new total must be more (partitions are never removed).`);
-    setProblem(null);
-    apply.reset();
-    dry.mutate(n, { onSuccess: (p) => preview.set(String(n), p) });
-  };
-  const error = problem ?? (apply.isError ? apply.error : dry.isError ? dry.error : null);
+  const doPreview = (e?: FormEvent) =>
+    runPreview(
+      e,
+      !valid
+        ? 'Give the new total number of partitions.'
+        : n <= current
+          ? `${topic} has ${current} partitions: the new total must be more (partitions are never removed).`
+          : { key: String(n), arg: n },
+    );
 
   return (
     <form onSubmit={doPreview} data-testid="add-partitions-form" noValidate>
@@ -247,19 +235,18 @@ export function AddPartitionsForm({ cluster, topic, current, onDone, onCancel }:
             <PlanWarnings warnings={plan.warnings} />
           </Paper>
         )}
-        <Group justify="flex-end" gap="xs">
-          {onCancel && (
-            <Button variant="default" onClick={onCancel}>
-              Cancel
-            </Button>
-          )}
-          <Button type="submit" variant={plan ? 'default' : 'filled'} loading={dry.isPending} data-testid="partitions-preview">
-            Preview
-          </Button>
-          <Button color="orange" onClick={() => plan && apply.mutate(n)} disabled={!plan} loading={apply.isPending} data-testid="partitions-apply">
-            Add partitions
-          </Button>
-        </Group>
+        <PlanFooter
+          planned={!!plan}
+          previewing={dry.isPending}
+          previewTestId="partitions-preview"
+          onCancel={onCancel}
+          applyLabel="Add partitions"
+          applyColor="orange"
+          applyTestId="partitions-apply"
+          onApply={() => plan && apply.mutate(n)}
+          applying={apply.isPending}
+          applyTitle={null}
+        />
       </Stack>
     </form>
   );

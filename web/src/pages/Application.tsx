@@ -7,8 +7,8 @@ import { api } from '../api/endpoints';
 import { selfserve, type Credential, type RequestKind, type RequestView, type Secret } from '../api/selfserve';
 import { useCanOperate, useIsAdmin } from '../auth';
 import { DeleteApplication, DiscoverySection, RateCell } from '../components/AppDetails';
-import { OpError } from '../components/Ops';
-import { Meta, PageHeader, Section } from '../components/Page';
+import { ConfirmDialog, OpError } from '../components/Ops';
+import { Meta, PageHeader, Section, TablePanel } from '../components/Page';
 import { NewRequestForm, RequestStateBadge } from '../components/SelfServe';
 import { Empty, ErrorAlert, Loading } from '../components/States';
 import { formatAgo } from '../lib/format';
@@ -98,66 +98,49 @@ function Credentials({ app, credentials, manage }: { app: string; credentials: C
   const act = (cluster: string) => (byCluster.has(cluster) ? setConfirm(cluster) : rotate.mutate(cluster));
   return (
     <Section title="Credentials">
-      <Paper withBorder radius="md" p={0}>
-        {names.length === 0 ? (
-          clusters.isPending ? (
-            <Loading h={80} />
-          ) : (
-            <Empty h={80}>No clusters.</Empty>
-          )
-        ) : (
-          <Table.ScrollContainer minWidth={640}>
-            <Table fz="sm" verticalSpacing={6} data-testid="credentials-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Cluster</Table.Th>
-                  <Table.Th>Username</Table.Th>
-                  <Table.Th>Mechanism</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>Rotated</Table.Th>
-                  {manage && <Table.Th />}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {names.map((n) => {
-                  const c = byCluster.get(n);
-                  return (
-                    <Table.Tr key={n} data-testid="credential-row" data-cluster={n}>
-                      <Table.Td>{n}</Table.Td>
-                      <Table.Td ff="monospace">{c ? c.username : <Text c="dimmed" size="sm">none</Text>}</Table.Td>
-                      <Table.Td ff="monospace">{c?.mechanism ?? ''}</Table.Td>
-                      <Table.Td title={c?.created_at}>{c ? formatAgo(c.created_at) : ''}</Table.Td>
-                      <Table.Td title={c?.rotated_at}>{c ? formatAgo(c.rotated_at) : ''}</Table.Td>
-                      {manage && (
-                        <Table.Td ta="right">
-                          <Button size="xs" variant="default" leftSection={<IconKey size={14} />} loading={rotate.isPending && rotate.variables === n} onClick={() => act(n)} data-testid={`rotate-${n}`}>
-                            {c ? 'Rotate password' : 'Create credential'}
-                          </Button>
-                        </Table.Td>
-                      )}
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Paper>
+      <TablePanel
+        empty={names.length === 0 && (clusters.isPending ? <Loading h={80} /> : <Empty h={80}>No clusters.</Empty>)}
+        minWidth={640}
+        columns={['Cluster', 'Username', 'Mechanism', 'Created', 'Rotated']}
+        actions={manage}
+        table={{ fz: 'sm', verticalSpacing: 6 }}
+        testId="credentials-table"
+      >
+        {names.map((n) => {
+          const c = byCluster.get(n);
+          return (
+            <Table.Tr key={n} data-testid="credential-row" data-cluster={n}>
+              <Table.Td>{n}</Table.Td>
+              <Table.Td ff="monospace">{c ? c.username : <Text c="dimmed" size="sm">none</Text>}</Table.Td>
+              <Table.Td ff="monospace">{c?.mechanism ?? ''}</Table.Td>
+              <Table.Td title={c?.created_at}>{c ? formatAgo(c.created_at) : ''}</Table.Td>
+              <Table.Td title={c?.rotated_at}>{c ? formatAgo(c.rotated_at) : ''}</Table.Td>
+              {manage && (
+                <Table.Td ta="right">
+                  <Button size="xs" variant="default" leftSection={<IconKey size={14} />} loading={rotate.isPending && rotate.variables === n} onClick={() => act(n)} data-testid={`rotate-${n}`}>
+                    {c ? 'Rotate password' : 'Create credential'}
+                  </Button>
+                </Table.Td>
+              )}
+            </Table.Tr>
+          );
+        })}
+      </TablePanel>
       {!confirm && <OpError error={rotate.isError ? rotate.error : null} title="Could not create the credential" testId="rotate-error" />}
-      <Modal opened={!!confirm} onClose={() => setConfirm(null)} title={`Rotate the password of ${app} on ${confirm ?? ''}?`}>
-        <Stack gap="sm">
-          <Text size="sm">A new password replaces the current one at once: clients still using the old password can no longer connect.</Text>
-          <OpError error={rotate.isError ? rotate.error : null} title="Could not rotate" testId="rotate-confirm-error" />
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={() => setConfirm(null)}>
-              Cancel
-            </Button>
-            <Button color="orange" loading={rotate.isPending} onClick={() => confirm && rotate.mutate(confirm)} data-testid="rotate-confirm">
-              Rotate
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={!!confirm}
+        onClose={() => setConfirm(null)}
+        title={`Rotate the password of ${app} on ${confirm ?? ''}?`}
+        text="A new password replaces the current one at once: clients still using the old password can no longer connect."
+        error={rotate.isError ? rotate.error : null}
+        errorTitle="Could not rotate"
+        errorTestId="rotate-confirm-error"
+        confirmLabel="Rotate"
+        confirmColor="orange"
+        confirmTestId="rotate-confirm"
+        confirming={rotate.isPending}
+        onConfirm={() => confirm && rotate.mutate(confirm)}
+      />
       <SecretDialog secret={secret} onClose={() => setSecret(null)} />
     </Section>
   );

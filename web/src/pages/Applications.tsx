@@ -1,13 +1,12 @@
-import { Anchor, Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { selfserve } from '../api/selfserve';
 import { useIsAdmin } from '../auth';
-import { OpError } from '../components/Ops';
-import { PageHeader, Section } from '../components/Page';
-import { NoTeams } from '../components/SelfServe';
+import { PageHeader, Section, TablePanel } from '../components/Page';
+import { CreateForm, NoTeams } from '../components/SelfServe';
 import { Empty, ErrorAlert, Loading } from '../components/States';
 import { formatAgo } from '../lib/format';
 
@@ -19,7 +18,6 @@ export function useApplications() {
 function CreateApplicationForm({ teams, onDone }: { teams: string[]; onDone: (name: string) => void }) {
   const qc = useQueryClient();
   const [f, setF] = useState({ name: '', team: teams[0] ?? '', description: '' });
-  const [problem, setProblem] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: () => selfserve.createApplication({ name: f.name.trim(), team: f.team, description: f.description.trim() }),
     onSuccess: (a) => {
@@ -27,31 +25,28 @@ function CreateApplicationForm({ teams, onDone }: { teams: string[]; onDone: (na
       onDone(a.name);
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}$/.test(f.name.trim())) return setProblem("The name: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit. It is also the application's Kafka user name.");
-    if (!f.team) return setProblem('Choose the team.');
-    setProblem(null);
-    create.mutate();
+  const check = () => {
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}$/.test(f.name.trim())) return "The name: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit. It is also the application's Kafka user name.";
+    if (!f.team) return 'Choose the team.';
+    return null;
   };
   return (
-    <Paper withBorder radius="md" p="sm">
-      <form onSubmit={submit} noValidate data-testid="app-create-form">
-        <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-            <TextInput label="Name" description="Its Kafka user name too" placeholder="orders-service" value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} data-testid="app-name" />
-            <NativeSelect label="Team" description="The team owning it" data={teams} value={f.team} onChange={(e) => setF({ ...f, team: e.currentTarget.value })} data-testid="app-team" />
-            <TextInput label="Description" description="What it does" value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} data-testid="app-description" />
-          </SimpleGrid>
-          <OpError error={problem ?? (create.isError ? create.error : null)} title={problem ? 'Not yet' : 'Could not create the application'} testId="app-create-error" />
-          <Group justify="flex-end">
-            <Button type="submit" leftSection={<IconPlus size={14} />} loading={create.isPending} data-testid="app-create">
-              Create application
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
+    <CreateForm
+      testId="app-create-form"
+      cols={3}
+      check={check}
+      create={() => create.mutate()}
+      creating={create.isPending}
+      createError={create.isError ? create.error : null}
+      errorTitle="Could not create the application"
+      errorTestId="app-create-error"
+      submitLabel="Create application"
+      submitTestId="app-create"
+    >
+      <TextInput label="Name" description="Its Kafka user name too" placeholder="orders-service" value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} data-testid="app-name" />
+      <NativeSelect label="Team" description="The team owning it" data={teams} value={f.team} onChange={(e) => setF({ ...f, team: e.currentTarget.value })} data-testid="app-team" />
+      <TextInput label="Description" description="What it does" value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} data-testid="app-description" />
+    </CreateForm>
   );
 }
 
@@ -99,45 +94,33 @@ export function ApplicationsPage() {
         )}
         {creating && mayCreate && <CreateApplicationForm teams={teamChoices} onDone={(name) => navigate(`/applications/${encodeURIComponent(name)}`)} />}
         <Section title="All applications">
-          <Paper withBorder radius="md" p={0}>
-            {applications.length === 0 ? (
-              <Empty>No applications yet.</Empty>
-            ) : (
-              <Table.ScrollContainer minWidth={600}>
-                <Table verticalSpacing={6} fz="sm" highlightOnHover data-testid="apps-table">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Application</Table.Th>
-                      <Table.Th>Team</Table.Th>
-                      <Table.Th>Description</Table.Th>
-                      <Table.Th>Created</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {applications.map((a) => (
-                      <Table.Tr key={a.name} data-testid="app-row" data-app={a.name} data-mine={a.mine}>
-                        <Table.Td>
-                          <Group gap={6} wrap="nowrap">
-                            <Anchor component={Link} to={`/applications/${encodeURIComponent(a.name)}`} ff="monospace" size="sm" data-testid="app-link">
-                              {a.name}
-                            </Anchor>
-                            {a.mine && (
-                              <Badge size="xs" variant="light" color="teal" data-testid="app-mine">
-                                mine
-                              </Badge>
-                            )}
-                          </Group>
-                        </Table.Td>
-                        <Table.Td>{a.team}</Table.Td>
-                        <Table.Td c={a.description ? undefined : 'dimmed'}>{a.description || '—'}</Table.Td>
-                        <Table.Td title={a.created_at}>{formatAgo(a.created_at)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )}
-          </Paper>
+          <TablePanel
+            empty={applications.length === 0 && <Empty>No applications yet.</Empty>}
+            minWidth={600}
+            columns={['Application', 'Team', 'Description', 'Created']}
+            table={{ verticalSpacing: 6, fz: 'sm', highlightOnHover: true }}
+            testId="apps-table"
+          >
+            {applications.map((a) => (
+              <Table.Tr key={a.name} data-testid="app-row" data-app={a.name} data-mine={a.mine}>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <Anchor component={Link} to={`/applications/${encodeURIComponent(a.name)}`} ff="monospace" size="sm" data-testid="app-link">
+                      {a.name}
+                    </Anchor>
+                    {a.mine && (
+                      <Badge size="xs" variant="light" color="teal" data-testid="app-mine">
+                        mine
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{a.team}</Table.Td>
+                <Table.Td c={a.description ? undefined : 'dimmed'}>{a.description || '—'}</Table.Td>
+                <Table.Td title={a.created_at}>{formatAgo(a.created_at)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </TablePanel>
         </Section>
       </Stack>
     </>

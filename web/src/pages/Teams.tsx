@@ -1,11 +1,12 @@
-import { ActionIcon, Autocomplete, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Autocomplete, Badge, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconPlus, IconTrash, IconUserPlus, IconX } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { selfserve, type Team } from '../api/selfserve';
 import { useIsAdmin } from '../auth';
-import { OpError } from '../components/Ops';
-import { PageHeader, Section } from '../components/Page';
+import { ConfirmDialog, OpError } from '../components/Ops';
+import { PageHeader, Section, TablePanel } from '../components/Page';
+import { CreateForm } from '../components/SelfServe';
 import { Empty, ErrorAlert, Loading } from '../components/States';
 import { formatAgo } from '../lib/format';
 
@@ -14,7 +15,6 @@ const teamsKey = ['teams'];
 function CreateTeamForm({ onDone }: { onDone: () => void }) {
   const qc = useQueryClient();
   const [f, setF] = useState({ name: '', description: '' });
-  const [problem, setProblem] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: () => selfserve.createTeam(f.name.trim(), f.description.trim()),
     onSuccess: () => {
@@ -23,29 +23,22 @@ function CreateTeamForm({ onDone }: { onDone: () => void }) {
       onDone();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!f.name.trim()) return setProblem('Name the team.');
-    setProblem(null);
-    create.mutate();
-  };
   return (
-    <Paper withBorder radius="md" p="sm">
-      <form onSubmit={submit} noValidate data-testid="team-create-form">
-        <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput label="Name" placeholder="payments" value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} data-testid="team-name" />
-            <TextInput label="Description" value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} data-testid="team-description" />
-          </SimpleGrid>
-          <OpError error={problem ?? (create.isError ? create.error : null)} title={problem ? 'Not yet' : 'Could not create the team'} testId="team-create-error" />
-          <Group justify="flex-end">
-            <Button type="submit" leftSection={<IconPlus size={14} />} loading={create.isPending} data-testid="team-create">
-              Create team
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
+    <CreateForm
+      testId="team-create-form"
+      cols={2}
+      check={() => (f.name.trim() ? null : 'Name the team.')}
+      create={() => create.mutate()}
+      creating={create.isPending}
+      createError={create.isError ? create.error : null}
+      errorTitle="Could not create the team"
+      errorTestId="team-create-error"
+      submitLabel="Create team"
+      submitTestId="team-create"
+    >
+      <TextInput label="Name" placeholder="payments" value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} data-testid="team-name" />
+      <TextInput label="Description" value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} data-testid="team-description" />
+    </CreateForm>
   );
 }
 
@@ -179,69 +172,57 @@ export function TeamsPage() {
         )}
         {admin && creating && <CreateTeamForm onDone={() => setCreating(false)} />}
         <Section title="All teams">
-          <Paper withBorder radius="md" p={0}>
-            {teams.length === 0 ? (
-              <Empty>No teams yet.</Empty>
-            ) : (
-              <Table.ScrollContainer minWidth={720}>
-                <Table verticalSpacing={8} fz="sm" data-testid="teams-table">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Team</Table.Th>
-                      <Table.Th>Description</Table.Th>
-                      <Table.Th>Members</Table.Th>
-                      <Table.Th>Created</Table.Th>
-                      {admin && <Table.Th />}
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {teams.map((t) => (
-                      <Table.Tr key={t.name} data-testid="team-row" data-team={t.name}>
-                        <Table.Td ff="monospace">{t.name}</Table.Td>
-                        <Table.Td c={t.description ? undefined : 'dimmed'}>{t.description || '—'}</Table.Td>
-                        <Table.Td>
-                          <Stack gap={6}>
-                            {admin ? (
-                              <>
-                                <Members team={t} />
-                                <AddMember team={t} users={userNames} />
-                              </>
-                            ) : (
-                              <Text size="sm">{(t.members ?? []).join(', ') || '—'}</Text>
-                            )}
-                          </Stack>
-                        </Table.Td>
-                        <Table.Td title={t.created_at}>{formatAgo(t.created_at)}</Table.Td>
-                        {admin && (
-                          <Table.Td ta="right">
-                            <Button size="xs" color="red" variant="subtle" leftSection={<IconTrash size={14} />} onClick={() => setDeleting(t.name)} data-testid={`team-delete-${t.name}`}>
-                              Delete
-                            </Button>
-                          </Table.Td>
-                        )}
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )}
-          </Paper>
+          <TablePanel
+            empty={teams.length === 0 && <Empty>No teams yet.</Empty>}
+            minWidth={720}
+            columns={['Team', 'Description', 'Members', 'Created']}
+            actions={admin}
+            table={{ verticalSpacing: 8, fz: 'sm' }}
+            testId="teams-table"
+          >
+            {teams.map((t) => (
+              <Table.Tr key={t.name} data-testid="team-row" data-team={t.name}>
+                <Table.Td ff="monospace">{t.name}</Table.Td>
+                <Table.Td c={t.description ? undefined : 'dimmed'}>{t.description || '—'}</Table.Td>
+                <Table.Td>
+                  <Stack gap={6}>
+                    {admin ? (
+                      <>
+                        <Members team={t} />
+                        <AddMember team={t} users={userNames} />
+                      </>
+                    ) : (
+                      <Text size="sm">{(t.members ?? []).join(', ') || '—'}</Text>
+                    )}
+                  </Stack>
+                </Table.Td>
+                <Table.Td title={t.created_at}>{formatAgo(t.created_at)}</Table.Td>
+                {admin && (
+                  <Table.Td ta="right">
+                    <Button size="xs" color="red" variant="subtle" leftSection={<IconTrash size={14} />} onClick={() => setDeleting(t.name)} data-testid={`team-delete-${t.name}`}>
+                      Delete
+                    </Button>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+          </TablePanel>
         </Section>
       </Stack>
-      <Modal opened={!!deleting} onClose={closeDelete} title={`Delete the team ${deleting ?? ''}?`}>
-        <Stack gap="sm">
-          <Text size="sm">Its members leave it. A team that still owns applications cannot be deleted: delete them first.</Text>
-          <OpError error={del.isError ? del.error : null} title="Could not delete the team" testId="team-delete-error" />
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={closeDelete}>
-              Cancel
-            </Button>
-            <Button color="red" loading={del.isPending} onClick={() => deleting && del.mutate(deleting)} data-testid="team-delete-confirm">
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={!!deleting}
+        onClose={closeDelete}
+        title={`Delete the team ${deleting ?? ''}?`}
+        text="Its members leave it. A team that still owns applications cannot be deleted: delete them first."
+        error={del.isError ? del.error : null}
+        errorTitle="Could not delete the team"
+        errorTestId="team-delete-error"
+        confirmLabel="Delete"
+        confirmColor="red"
+        confirmTestId="team-delete-confirm"
+        confirming={del.isPending}
+        onConfirm={() => deleting && del.mutate(deleting)}
+      />
     </>
   );
 }
