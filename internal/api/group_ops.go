@@ -56,11 +56,7 @@ func (s *Server) handleResetOffsets() http.HandlerFunc {
 			return operate.ResetOffsets(ctx, c.Client().Admin, req)
 		}()
 		s.audit(r, cluster, "group.reset_offsets", group, body.DryRun, body, plan, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, plan)
+		s.answer(w, r, http.StatusOK, plan, err)
 	}
 }
 
@@ -80,11 +76,7 @@ func (s *Server) handleDeleteGroup() http.HandlerFunc {
 			}
 		}
 		s.audit(r, cluster, "group.delete", group, dryRun, map[string]any{"group": group, "dry_run": dryRun}, d, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, d)
+		s.answer(w, r, http.StatusOK, d, err)
 	}
 }
 
@@ -104,11 +96,7 @@ func (s *Server) handleDeleteGroupOffsets() http.HandlerFunc {
 			}
 		}
 		s.audit(r, cluster, "group.delete_offsets", group, dryRun, map[string]any{"group": group, "topic": topic, "dry_run": dryRun}, d, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, d)
+		s.answer(w, r, http.StatusOK, d, err)
 	}
 }
 

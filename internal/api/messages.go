@@ -80,11 +80,7 @@ func (s *Server) handleBrowseMessages() http.HandlerFunc {
 			}
 			return operate.Browse(r.Context(), c.Client(), req)
 		}()
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, res)
+		s.answer(w, r, http.StatusOK, res, err)
 	}
 }
 
@@ -228,11 +224,7 @@ func (s *Server) handleSearchMessages() http.HandlerFunc {
 			}
 			return operate.Search(r.Context(), c.Client(), req)
 		}()
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, res)
+		s.answer(w, r, http.StatusOK, res, err)
 	}
 }
 
@@ -303,11 +295,7 @@ func (s *Server) handleProduceMessage() http.HandlerFunc {
 			return err
 		}()
 		s.audit(r, cluster, "message.produce", topic, false, au, out, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, out)
+		s.answer(w, r, http.StatusOK, out, err)
 	}
 }
 

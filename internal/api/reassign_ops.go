@@ -68,11 +68,7 @@ func (s *Server) handleReassignPlan() http.HandlerFunc {
 			return operate.PlanReassignment(ctx, c.Client().Admin, body)
 		}()
 		s.audit(r, cluster, "reassign.plan", body.Mode, true, body, plan, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, plan)
+		s.answer(w, r, http.StatusOK, plan, err)
 	}
 }
 
@@ -107,11 +103,7 @@ func (s *Server) handleReassignStart() http.HandlerFunc {
 			return re, err
 		}()
 		s.audit(r, cluster, "reassign.start", cluster, body.DryRun, body, started, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, started)
+		s.answer(w, r, http.StatusOK, started, err)
 	}
 }
 
@@ -138,11 +130,7 @@ func (s *Server) handleReassignProgress() http.HandlerFunc {
 		if pr != nil && pr.ThrottleRemoved {
 			s.audit(r, cluster, "reassign.finish", cluster, false, map[string]any{"automatic": true}, pr, nil)
 		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, pr)
+		s.answer(w, r, http.StatusOK, pr, err)
 	}
 }
 
@@ -176,11 +164,7 @@ func (s *Server) rsgEnd(action string, do func(context.Context, *kadm.Client, *o
 			return end, err
 		}()
 		s.audit(r, cluster, action, cluster, false, nil, end, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, end)
+		s.answer(w, r, http.StatusOK, end, err)
 	}
 }
 

@@ -36,10 +36,6 @@ func (s *Server) handleElectLeaders() http.HandlerFunc {
 			target = "broker " + strconv.Itoa(int(*body.Broker))
 		}
 		s.audit(r, cluster, "replicas.elect_leaders", target, body.DryRun, body, plan, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, plan)
+		s.answer(w, r, http.StatusOK, plan, err)
 	}
 }

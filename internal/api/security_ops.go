@@ -83,11 +83,7 @@ func (s *Server) handleListACLs() http.HandlerFunc {
 		}
 		defer cancel()
 		acls, err := operate.ListACLs(ctx, cl.Kgo(), aclFilterOf(r))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"acls": acls, "total": len(acls)})
+		s.answer(w, r, http.StatusOK, map[string]any{"acls": acls, "total": len(acls)}, err)
 	}
 }
 
@@ -109,11 +105,7 @@ func (s *Server) handleCreateACL() http.HandlerFunc {
 		defer cancel()
 		plan, err := operate.CreateACL(ctx, cl.Kgo(), req.ACL, req.DryRun)
 		s.audit(r, name, "acl.create", aclTarget(req.Principal, req.ResourceType, req.ResourceName), req.DryRun, req, plan, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, secCreated(req.DryRun), plan)
+		s.answer(w, r, secCreated(req.DryRun), plan, err)
 	}
 }
 
@@ -164,11 +156,7 @@ func (s *Server) handleDeleteACLs() http.HandlerFunc {
 		defer cancel()
 		plan, err := operate.DeleteACLs(ctx, cl.Kgo(), f, dryRun)
 		s.audit(r, name, "acl.delete", aclTarget(f.Principal, f.ResourceType, f.ResourceName), dryRun, f, plan, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, plan)
+		s.answer(w, r, http.StatusOK, plan, err)
 	}
 }
 
@@ -181,11 +169,7 @@ func (s *Server) handleListSCRAMUsers() http.HandlerFunc {
 		}
 		defer cancel()
 		users, err := operate.ListSCRAMUsers(ctx, cl.Admin)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"users": users, "total": len(users)})
+		s.answer(w, r, http.StatusOK, map[string]any{"users": users, "total": len(users)}, err)
 	}
 }
 
@@ -216,11 +200,7 @@ func (s *Server) handleCreateSCRAMUser() http.HandlerFunc {
 		defer cancel()
 		plan, err := operate.CreateSCRAMUser(ctx, cl.Admin, req.SCRAMRequest, req.DryRun)
 		s.audit(r, name, "scram.create", req.Name, req.DryRun, req.redacted(), plan, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, secCreated(req.DryRun), plan)
+		s.answer(w, r, secCreated(req.DryRun), plan, err)
 	}
 }
 
@@ -246,11 +226,7 @@ func (s *Server) handleUpdateSCRAMUser() http.HandlerFunc {
 		defer cancel()
 		plan, err := operate.UpdateSCRAMUser(ctx, cl.Admin, body.SCRAMRequest, body.DryRun)
 		s.audit(r, name, "scram.update", body.Name, body.DryRun, body.redacted(), plan, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, plan)
+		s.answer(w, r, http.StatusOK, plan, err)
 	}
 }
 
@@ -270,11 +246,7 @@ func (s *Server) handleDeleteSCRAMUser() http.HandlerFunc {
 		defer cancel()
 		plan, err := operate.DeleteSCRAMUser(ctx, cl.Admin, user, mech, dryRun)
 		s.audit(r, name, "scram.delete", user, dryRun, map[string]any{"name": user, "mechanism": mech}, plan, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, plan)
+		s.answer(w, r, http.StatusOK, plan, err)
 	}
 }
 
@@ -288,11 +260,7 @@ func (s *Server) handleListQuotas() http.HandlerFunc {
 		defer cancel()
 		q := r.URL.Query()
 		qs, err := operate.ListQuotas(ctx, cl.Admin, operate.QuotaFilter{User: q.Get("user"), ClientID: q.Get("client_id")})
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"quotas": qs, "total": len(qs)})
+		s.answer(w, r, http.StatusOK, map[string]any{"quotas": qs, "total": len(qs)}, err)
 	}
 }
 
@@ -329,10 +297,6 @@ func (s *Server) handleAlterQuotas() http.HandlerFunc {
 		defer cancel()
 		plan, err := operate.AlterQuotas(ctx, cl.Admin, operate.QuotaChange{Entity: e, Set: req.Set, Remove: req.Remove}, req.DryRun)
 		s.audit(r, name, "quota.alter", e.String(), req.DryRun, req, plan, err)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, plan)
+		s.answer(w, r, http.StatusOK, plan, err)
 	}
 }

@@ -348,15 +348,6 @@ func (s *Server) handleSetOwner(w http.ResponseWriter, r *http.Request, ctx cont
 	s.answer(w, r, http.StatusOK, o, err)
 }
 
-// answer writes v with status, or err.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, status, v)
-}
-
 // clientHost is the address the request came from (without the port).
 func clientHost(r *http.Request) string {
 	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
