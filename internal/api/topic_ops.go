@@ -70,17 +70,23 @@ func topicDryRun(r *http.Request) (bool, error) {
 	return b, nil
 }
 
+// decodeDry decodes the JSON body into v and reads ?dry_run, the first error winning.
+func decodeDry(r *http.Request, v any) (bool, error) {
+	err := decode(r, v)
+	dry, derr := topicDryRun(r)
+	if err == nil {
+		err = derr
+	}
+	return dry, err
+}
+
 // handleCreateTopic creates a topic (201 with its summary), or with dry_run answers 200 with
 // the plan Kafka validated: partitions, replication factor, the assignment over the broker
 // set when one is given, the topic's configs.
 func (s *Server) handleCreateTopic() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body operate.TopicSpec
-		err := decode(r, &body)
-		dry, derr := topicDryRun(r)
-		if err == nil {
-			err = derr
-		}
+		dry, err := decodeDry(r, &body)
 		body.DryRun = body.DryRun || dry
 		var res any
 		if err == nil {
@@ -137,11 +143,7 @@ func (s *Server) handleAddPartitions() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		topic := r.PathValue("topic")
 		var body addPartitionsBody
-		err := decode(r, &body)
-		dry, derr := topicDryRun(r)
-		if err == nil {
-			err = derr
-		}
+		dry, err := decodeDry(r, &body)
 		body.DryRun = body.DryRun || dry
 		var res any
 		if err == nil {
@@ -164,11 +166,7 @@ func (s *Server) handleAlterTopicConfigs() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		topic := r.PathValue("topic")
 		var body operate.TopicConfigChanges
-		err := decode(r, &body)
-		dry, derr := topicDryRun(r)
-		if err == nil {
-			err = derr
-		}
+		dry, err := decodeDry(r, &body)
 		body.DryRun = body.DryRun || dry
 		var res any
 		if err == nil {
@@ -230,11 +228,7 @@ func (s *Server) handlePurgeTopic() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		topic := r.PathValue("topic")
 		var body purgeBody
-		err := decode(r, &body)
-		dry, derr := topicDryRun(r)
-		if err == nil {
-			err = derr
-		}
+		dry, err := decodeDry(r, &body)
 		body.DryRun = body.DryRun || dry
 		var spec operate.PurgeSpec
 		if err == nil {
